@@ -1,0 +1,151 @@
+"""HTTP for me/, organisations/ and invitations/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts import services
+from accounts.access import access_for
+from accounts.models import MANAGING_ROLES, Invitation, Membership, Organisation
+from accounts.selectors import invitations_visible_to, members_of, organisations_visible_to
+from accounts.serializers import (
+    InvitationCreatedSerializer,
+    InvitationCreateSerializer,
+    InvitationSerializer,
+    MemberSerializer,
+    MeSerializer,
+    MeUpdateSerializer,
+    OnDutySerializer,
+    OrganisationSerializer,
+)
+from cases.access import case_for_editor
+from core.errors import NotFound
+from core.views import ApiView, ApiViewSet
+
+
+class MeView(ApiView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)
+
+    @extend_schema(request=MeUpdateSerializer, responses=MeSerializer)
+    def patch(self, request: Request) -> Response:
+        serializer = MeUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_update_profile(user=request.user, **serializer.validated_data)
+        return Response(MeSerializer(user).data)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+
+
+class OrganisationViewSet(ApiViewSet):
+    serializer_class = OrganisationSerializer
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return organisations_visible_to(self.request.user).order_by("name", "id")
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(OrganisationSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        organisation = self.get_queryset().filter(pk=_int(pk)).first()
+        if organisation is None:
+            raise NotFound()
+        return Response(OrganisationSerializer(organisation).data)
+
+    @extend_schema(responses=MemberSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def members(self, request: Request, pk: str) -> Response:
+        organisation = self._managed(pk)
+        page = self.paginate_queryset(members_of(request.user, organisation))
+        return self.get_paginated_response(MemberSerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses=MemberSerializer)
+    @action(detail=True, methods=["post"], url_path=r"members/(?P<membership_id>\d+)/end")
+    def end_membership(self, request: Request, pk: str, membership_id: str) -> Response:
+        membership = self._membership(pk, membership_id)
+        membership = services.membership_end(actor=request.user, membership=membership)
+        return Response(MemberSerializer(membership).data)
+
+    @extend_schema(request=OnDutySerializer, responses=MemberSerializer)
+    @action(detail=True, methods=["post"], url_path=r"members/(?P<membership_id>\d+)/on-duty")
+    def on_duty(self, request: Request, pk: str, membership_id: str) -> Response:
+        membership = self._membership(pk, membership_id)
+        serializer = OnDutySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = services.membership_set_on_duty(
+            actor=request.user, membership=membership, on_duty=serializer.validated_data["is_on_duty"]
+        )
+        return Response(MemberSerializer(membership).data)
+
+    def _managed(self, pk: Any) -> Organisation:
+        organisation_id = _int(pk)
+        if not (self.request.user.is_superuser or access_for(self.request.user).holds(organisation_id, *MANAGING_ROLES)):
+            raise NotFound()
+        return Organisation.objects.get(pk=organisation_id)
+
+    def _membership(self, pk: Any, membership_id: Any) -> Membership:
+        organisation = self._managed(pk)
+        membership = Membership.objects.select_related("user").filter(organisation=organisation, pk=_int(membership_id)).first()
+        if membership is None:
+            raise NotFound()
+        return membership
+
+
+class InvitationViewSet(ApiViewSet):
+    serializer_class = InvitationSerializer
+
+    def get_queryset(self) -> QuerySet[Invitation]:
+        return invitations_visible_to(self.request.user)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(InvitationSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(InvitationSerializer(self._get(pk)).data)
+
+    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationCreatedSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = InvitationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data["kind"] == Invitation.Kind.YOUNG_CARER:
+            case = case_for_editor(request.user, data["case"])
+            invitation, token = services.invitation_create_for_young_carer(
+                actor=request.user, case=case, email=data["email"]
+            )
+        else:
+            organisation = Organisation.objects.filter(pk=data["organisation"]).first()
+            if organisation is None:
+                raise NotFound()
+            invitation, token = services.invitation_create_for_staff(
+                actor=request.user, organisation=organisation, role=data["role"], email=data["email"]
+            )
+        invitation.token = token  # type: ignore[attr-defined]
+        return Response(InvitationCreatedSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: str) -> Response:
+        invitation = services.invitation_revoke(actor=request.user, invitation=self._get(pk))
+        return Response(InvitationSerializer(invitation).data)
+
+    def _get(self, pk: Any) -> Invitation:
+        invitation = self.get_queryset().filter(pk=_int(pk)).first()
+        if invitation is None:
+            raise NotFound()
+        return invitation

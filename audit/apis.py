@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.access import require_case_data_access
+from audit.models import AuditEntry
+from audit.selectors import audit_entries_visible_to
+from audit.serializers import AuditEntrySerializer
+from core.views import ApiViewSet
+
+
+class AuditFilter(filters.FilterSet):
+    since = filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
+    until = filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lt")
+    actor = filters.NumberFilter(field_name="actor_id")
+    case = filters.NumberFilter(field_name="case_id")
+    action = filters.ChoiceFilter(choices=AuditEntry.Action.choices)
+    model = filters.CharFilter(method="filter_model", label="app_label.model, e.g. cases.youngcarer")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["event", "client"]
+
+    def filter_model(self, queryset: QuerySet[AuditEntry], name: str, value: str) -> QuerySet[AuditEntry]:
+        app_label, _, model = value.partition(".")
+        return queryset.filter(content_type__app_label=app_label, content_type__model=model)
+
+
+class AuditViewSet(ApiViewSet):
+    """The audit trail of the organisations you manage (managers and admins only; MFA required)."""
+
+    serializer_class = AuditEntrySerializer
+    filterset_class = AuditFilter
+
+    def get_queryset(self) -> QuerySet[AuditEntry]:
+        require_case_data_access(self.request.user)
+        return audit_entries_visible_to(self.request.user)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(AuditEntrySerializer(page, many=True).data)

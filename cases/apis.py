@@ -1,0 +1,188 @@
+"""HTTP for case records: thin views over cases.selectors and cases.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.access import access_for
+from audit.services import record_access
+from cases import services
+from cases.access import case_for_editor, case_for_reader
+from cases.models import CaringRole, Consent, YoungCarer
+from cases.selectors import consents_of, young_carers_visible_to
+from cases.serializers import (
+    CaringRoleSerializer,
+    CloseSerializer,
+    ConsentSerializer,
+    WithdrawSerializer,
+    YoungCarerListSerializer,
+    YoungCarerSerializer,
+    YoungCarerWriteSerializer,
+)
+from core.errors import NotFound, ServiceError
+from core.views import ApiViewSet
+
+
+class YoungCarerFilter(filters.FilterSet):
+    mine = filters.BooleanFilter(method="filter_mine", label="Only my caseload")
+    q = filters.CharFilter(method="filter_q", label="Name contains")
+
+    class Meta:
+        model = YoungCarer
+        fields = ["status", "school", "key_worker"]
+
+    def filter_mine(self, queryset: QuerySet[YoungCarer], name: str, value: bool) -> QuerySet[YoungCarer]:
+        return queryset.filter(key_worker=self.request.user) if value else queryset
+
+    def filter_q(self, queryset: QuerySet[YoungCarer], name: str, value: str) -> QuerySet[YoungCarer]:
+        from django.db.models import Q
+
+        return queryset.filter(Q(first_name__icontains=value) | Q(last_name__icontains=value) | Q(preferred_name__icontains=value))
+
+
+class YoungCarerViewSet(ApiViewSet):
+    """Young carer records. Reads are audited; staff need MFA."""
+
+    filterset_class = YoungCarerFilter
+    serializer_class = YoungCarerSerializer
+
+    def get_queryset(self) -> QuerySet[YoungCarer]:
+        return young_carers_visible_to(self.request.user)
+
+    @extend_schema(responses=YoungCarerListSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        assert page is not None
+        record_access(actor=request.user, instances=page, event="case.list")
+        return self.get_paginated_response(YoungCarerListSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        case = self._readable(pk, with_roles=True)
+        record_access(actor=request.user, instances=[case], event="case.read")
+        return Response(YoungCarerSerializer(case).data)
+
+    @extend_schema(request=YoungCarerWriteSerializer, responses={201: YoungCarerSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = YoungCarerWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organisation = data.pop("organisation", None) or self._only_project(request)
+        case = services.young_carer_create(actor=request.user, organisation=organisation, **data)
+        return Response(YoungCarerSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=YoungCarerWriteSerializer, responses=YoungCarerSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        case = case_for_editor(request.user, self._id(pk))
+        serializer = YoungCarerWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "organisation" in data:
+            raise ServiceError("A case cannot move to another organisation here.", field="organisation")
+        case = services.young_carer_update(actor=request.user, case=case, **data)
+        return Response(YoungCarerSerializer(case).data)
+
+    @extend_schema(request=CloseSerializer, responses=YoungCarerSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        case = case_for_editor(request.user, self._id(pk))
+        serializer = CloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = services.young_carer_close(actor=request.user, case=case, **serializer.validated_data)
+        return Response(YoungCarerSerializer(case).data)
+
+    @extend_schema(request=None, responses=YoungCarerSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str) -> Response:
+        case = case_for_editor(request.user, self._id(pk))
+        case = services.young_carer_reopen(actor=request.user, case=case)
+        return Response(YoungCarerSerializer(case).data)
+
+    @extend_schema(methods=["get"], responses=CaringRoleSerializer(many=True))
+    @extend_schema(methods=["post"], request=CaringRoleSerializer, responses={201: CaringRoleSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="caring-roles", pagination_class=None)
+    def caring_roles(self, request: Request, pk: str) -> Response:
+        if request.method == "GET":
+            case = self._readable(pk)
+            return Response(CaringRoleSerializer(case.caring_roles.all(), many=True).data)
+        case = case_for_editor(request.user, self._id(pk))
+        serializer = CaringRoleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        role = services.caring_role_add(actor=request.user, case=case, **serializer.validated_data)
+        return Response(CaringRoleSerializer(role).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["patch"], request=CaringRoleSerializer, responses=CaringRoleSerializer)
+    @extend_schema(methods=["delete"], request=None, responses={204: None})
+    @action(detail=True, methods=["patch", "delete"], url_path=r"caring-roles/(?P<role_id>\d+)")
+    def caring_role(self, request: Request, pk: str, role_id: str) -> Response:
+        case = case_for_editor(request.user, self._id(pk))
+        role = CaringRole.objects.filter(case=case, pk=role_id).first()
+        if role is None:
+            raise NotFound()
+        if request.method == "DELETE":
+            services.caring_role_remove(actor=request.user, role=role)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        serializer = CaringRoleSerializer(role, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        role = services.caring_role_update(actor=request.user, role=role, **serializer.validated_data)
+        return Response(CaringRoleSerializer(role).data)
+
+    @extend_schema(methods=["get"], responses=ConsentSerializer(many=True))
+    @extend_schema(methods=["post"], request=ConsentSerializer, responses={201: ConsentSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def consents(self, request: Request, pk: str) -> Response:
+        if request.method == "GET":
+            case = self._readable(pk)
+            return Response(ConsentSerializer(consents_of(case), many=True).data)
+        case = case_for_editor(request.user, self._id(pk))
+        serializer = ConsentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        consent = services.consent_record(actor=request.user, case=case, **serializer.validated_data)
+        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=WithdrawSerializer, responses=ConsentSerializer)
+    @action(detail=True, methods=["post"], url_path=r"consents/(?P<consent_id>\d+)/withdraw")
+    def withdraw_consent(self, request: Request, pk: str, consent_id: str) -> Response:
+        case = case_for_editor(request.user, self._id(pk))
+        consent = Consent.objects.filter(case=case, pk=consent_id).first()
+        if consent is None:
+            raise NotFound()
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        consent = services.consent_withdraw(actor=request.user, consent=consent, **serializer.validated_data)
+        return Response(ConsentSerializer(consent).data)
+
+    # -- helpers ---------------------------------------------------------------
+    @staticmethod
+    def _id(pk: Any) -> int:
+        try:
+            return int(pk)
+        except (TypeError, ValueError):
+            raise NotFound() from None
+
+    def _readable(self, pk: Any, *, with_roles: bool = False) -> YoungCarer:
+        case = case_for_reader(self.request.user, self._id(pk))
+        if with_roles:
+            case = (
+                YoungCarer.objects.select_related("organisation", "school", "key_worker")
+                .prefetch_related(Prefetch("caring_roles", queryset=CaringRole.objects.order_by("id")))
+                .get(pk=case.pk)
+            )
+        return case
+
+    @staticmethod
+    def _only_project(request: Request) -> Any:
+        from accounts.models import Organisation
+
+        project_ids = access_for(request.user).project_ids
+        if len(project_ids) != 1:
+            raise ServiceError("Say which project the record belongs to.", field="organisation")
+        return Organisation.objects.get(pk=next(iter(project_ids)))

@@ -1,0 +1,97 @@
+"""Base classes for API views, and the health and readiness probes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from rest_framework import generics, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core import idempotency
+
+
+class IdempotentMixin:
+    """Honours ``Idempotency-Key`` on POST. Mixed into every API base class below."""
+
+    _idempotency_record = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        self._idempotency_record = idempotency.begin(request)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, idempotency.Replay):
+            return exc.response
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if self._idempotency_record is not None and isinstance(response, Response):
+            idempotency.finish(self._idempotency_record, response)
+            self._idempotency_record = None
+        return response
+
+
+class ApiView(IdempotentMixin, APIView):
+    pass
+
+
+class ApiGenericView(IdempotentMixin, generics.GenericAPIView):  # type: ignore[type-arg]
+    pass
+
+
+class ApiViewSet(IdempotentMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+    pass
+
+
+class ApiModelViewSet(IdempotentMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+    pass
+
+
+class ApiReadOnlyViewSet(IdempotentMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    pass
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """Alive: the process answers. Touches nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_cache() -> None:
+    cache.set("ready-probe", "1", timeout=5)
+    if cache.get("ready-probe") != "1":
+        raise RuntimeError("cache did not return what was written")
+
+
+def _check_channel_layer() -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer configured")
+    async_to_sync(layer.send)("ready-probe", {"type": "probe"})
+    async_to_sync(layer.receive)("ready-probe")
+
+
+def ready(request: HttpRequest) -> JsonResponse:
+    """Ready: the database, the cache and the channel layer all answer."""
+    checks = {"database": _check_database, "cache": _check_cache, "channel_layer": _check_channel_layer}
+    results: dict[str, str] = {}
+    for name, check in checks.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"; the name is reported
+            results[name] = f"error: {type(exc).__name__}"
+    healthy = all(value == "ok" for value in results.values())
+    return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": results}, status=200 if healthy else 503)
