@@ -30,6 +30,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Browser origins allowed to open the WebSocket. Native apps send no Origin header.
 WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", CSRF_TRUSTED_ORIGINS)
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)  # exposes /bench/bare/ for benchmarks only
 PUBLIC_BASE_URL = env_url("PUBLIC_BASE_URL", schemes=("http", "https")) or "http://127.0.0.1:8000"
 
 # Lets staff read case data without a second factor in the local demo only.

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -14,3 +16,12 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/v1/", include("api.urls")),
 ]
+
+
+def bare(request: HttpRequest) -> JsonResponse:
+    """The floor that benchmarks compare against: a bare Django view, no database."""
+    return JsonResponse({"ok": True})
+
+
+if settings.BENCH_BARE_VIEW:
+    urlpatterns.append(path("bench/bare/", bare))
