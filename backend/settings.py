@@ -167,7 +167,6 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"  # the invitation went to a known address
 ACCOUNT_PREVENT_ENUMERATION = False  # signing up needs an invitation; say plainly what is wrong
-ACCOUNT_RATE_LIMITS_ENABLED = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
