@@ -74,3 +74,49 @@ declare(Kind("message.from_worker", Category.MESSAGE, _("Message from {sender_na
 declare(
     Kind("message.to_worker", Category.MESSAGE, _("Question from {young_person}"), _("{preview}"), deep_link="portal://inbox")
 )
+
+# Peer groups, sessions, events and bookings
+_PEER_TITLE = _("Reminder")
+_PEER_CHANGE = _("Something in your plans has changed")
+_PEER_OPEN = _("Open the app to see the details.")
+for _peer_kind in (
+    Kind("session.reminder", Category.REMINDER, _("{group} starts {when}"), _("See you at {venue}."),
+         deep_link="app://sessions/{session_id}", discreet_title=_PEER_TITLE, discreet_body=_("You have something coming up.")),
+    Kind("session.moved", Category.CHANGE, _("{group} has moved"), _("It is now {when} (was {was}). {note}"),
+         deep_link="app://sessions/{session_id}", discreet_title=_PEER_CHANGE, discreet_body=_PEER_OPEN),
+    Kind("session.cancelled", Category.CHANGE, _("{group} on {when} is cancelled"), _("{note}"),
+         deep_link="app://sessions/{session_id}", discreet_title=_PEER_CHANGE, discreet_body=_PEER_OPEN),
+    Kind("session.cancelled_short_notice", Category.CHANGE, _("{group} today at {when} is cancelled"), _("{note}"),
+         urgent=True, deep_link="app://sessions/{session_id}", discreet_title=_PEER_CHANGE, discreet_body=_PEER_OPEN),
+    Kind("group.joined", Category.CHANGE, _("You are in {group}"), _("Your first session is in the app."),
+         deep_link="app://groups/{group_id}", discreet_title=_("You have a new update"), discreet_body=_PEER_OPEN),
+    Kind("group.join_declined", Category.CHANGE, _("About {group}"), _("Your worker will talk to you about other groups."),
+         deep_link="app://groups", discreet_title=_("You have a new update"), discreet_body=_PEER_OPEN),
+    Kind("group.join_requested", Category.BOOKING, _("{young_person} asked to join {group}"), _("Approve or decline the request."),
+         deep_link="portal://groups/{group_id}/members"),
+    Kind("event.reminder", Category.REMINDER, _("{event} starts {when}"), _("Remember: {what_to_bring}"),
+         deep_link="app://events/{event_id}", discreet_title=_PEER_TITLE, discreet_body=_("You have something coming up.")),
+    Kind("event.moved", Category.CHANGE, _("{event} has moved"), _("It is now {when} (was {was}). {note}"),
+         deep_link="app://events/{event_id}", discreet_title=_PEER_CHANGE, discreet_body=_PEER_OPEN),
+    Kind("event.cancelled", Category.CHANGE, _("{event} is cancelled"), _("{note}"),
+         deep_link="app://events/{event_id}", discreet_title=_PEER_CHANGE, discreet_body=_PEER_OPEN),
+    Kind("booking.confirmed", Category.BOOKING, _("You have a place on {event}"), _("It starts {when}."),
+         deep_link="app://bookings/{booking_id}", discreet_title=_("Your booking is confirmed"), discreet_body=_PEER_OPEN),
+    Kind("booking.waitlisted", Category.BOOKING, _("{event} is full"), _("You are number {position} on the waiting list."),
+         deep_link="app://bookings/{booking_id}", discreet_title=_("About your booking"), discreet_body=_PEER_OPEN),
+    Kind("booking.offered", Category.BOOKING, _("A place on {event} is yours if you want it"),
+         _("Confirm by {respond_by} or it goes to the next person."), urgent=True,
+         deep_link="app://bookings/{booking_id}", discreet_title=_("A place is free for you"), discreet_body=_PEER_OPEN),
+    Kind("booking.lapsed", Category.BOOKING, _("Your place on {event} has passed on"), _("It was not confirmed in time."),
+         deep_link="app://bookings/{booking_id}", discreet_title=_("About your booking"), discreet_body=_PEER_OPEN),
+    Kind("booking.awaiting_consent", Category.BOOKING, _("Your place on {event} is held"),
+         _("We have asked your parent or carer to say yes by {respond_by}."),
+         deep_link="app://bookings/{booking_id}", discreet_title=_("About your booking"), discreet_body=_PEER_OPEN),
+    Kind("booking.consent_refused", Category.BOOKING, _("No place on {event} this time"), _("Your worker can talk it through with you."),
+         deep_link="app://bookings/{booking_id}", discreet_title=_("About your booking"), discreet_body=_PEER_OPEN),
+    Kind("booking.cancelled", Category.BOOKING, _("Your place on {event} is cancelled"), _("{note}"),
+         deep_link="app://bookings/{booking_id}", discreet_title=_("About your booking"), discreet_body=_PEER_OPEN),
+    Kind("booking.consent_answered", Category.BOOKING, _("Consent for {young_person}: {answer}"), _("{event}"),
+         deep_link="portal://bookings/{booking_id}"),
+):
+    declare(_peer_kind)
