@@ -120,3 +120,48 @@ for _peer_kind in (
          deep_link="portal://bookings/{booking_id}"),
 ):
     declare(_peer_kind)
+
+# Schools: referrals, self-identification and presentations (staff only; initials, never a pupil's name)
+for _schools_kind in (
+    Kind("referral.received", Category.REFERRAL_UPDATE, _("New referral {reference} from {school_name}"),
+         _("Pupil {initials}. Acknowledge by {due}."), deep_link="portal://referrals/{referral_id}"),
+    Kind("referral.acknowledged", Category.REFERRAL_UPDATE, _("Referral {reference} acknowledged"), _("{message}"),
+         deep_link="portal://referrals/{referral_id}"),
+    Kind("referral.accepted", Category.REFERRAL_UPDATE, _("Referral {reference} accepted"), _("{message}"),
+         deep_link="portal://referrals/{referral_id}"),
+    Kind("referral.signposted", Category.REFERRAL_UPDATE, _("Referral {reference} signposted to {to}"), _("{message}"),
+         deep_link="portal://referrals/{referral_id}"),
+    Kind("referral.declined", Category.REFERRAL_UPDATE, _("Referral {reference} declined"), _("{message}"),
+         deep_link="portal://referrals/{referral_id}"),
+    Kind("referral.merged", Category.REFERRAL_UPDATE, _("Referral {reference} joined to an earlier one"), _("{message}"),
+         deep_link="portal://referrals/{referral_id}"),
+    Kind("referral.self_identified", Category.REFERRAL_UPDATE, _("A pupil at {school_name} self-identified"),
+         _("Follow up with them soon."), deep_link="portal://self-identifications/{self_identification_id}"),
+    Kind("presentation.requested", Category.REFERRAL_UPDATE, _("{school_name} asked for a presentation"),
+         _("Schedule it from the presentations list."), deep_link="portal://presentations/{presentation_id}"),
+    Kind("presentation.scheduled", Category.REFERRAL_UPDATE, _("Presentation at {school_name} booked"), _("{when}"),
+         deep_link="portal://presentations/{presentation_id}"),
+):
+    declare(_schools_kind)
+
+# Transitions to adulthood: the road to 18 and hand-overs to adult services (staff only)
+for _transition_kind in (
+    Kind("transition.milestone", Category.TRANSITION, _("{young_person}: {milestone}"), _("{detail}"),
+         deep_link="portal://transitions/{transition_id}"),
+    Kind("transition.milestone_attention", Category.TRANSITION, _("Transition needs attention: {young_person}"),
+         _("{milestone}. {detail}"), deep_link="portal://transitions/{transition_id}"),
+    Kind("transition.handover_received", Category.TRANSITION, _("New hand-over from {project}"),
+         _("{young_person}. Please accept or return it by {respond_by}."), deep_link="portal://handovers/{handover_id}"),
+    Kind("transition.handover_reminder", Category.TRANSITION, _("Hand-over waiting: respond by {respond_by}"),
+         _("{young_person}, from {project}."), deep_link="portal://handovers/{handover_id}"),
+    Kind("transition.handover_escalated", Category.TRANSITION, _("Hand-over overdue: {young_person}"),
+         _("{adult_service} has not responded; it was due by {respond_by}."), deep_link="portal://handovers/{handover_id}"),
+    Kind("transition.handover_accepted", Category.TRANSITION, _("{adult_service} accepted {young_person}"),
+         _("Named worker: {worker}. Keep supporting until they confirm the relevant steps."),
+         deep_link="portal://transitions/{transition_id}"),
+    Kind("transition.handover_returned", Category.TRANSITION, _("{adult_service} returned the hand-over of {young_person}"),
+         _("{reason}"), deep_link="portal://transitions/{transition_id}"),
+    Kind("transition.steps_confirmed", Category.TRANSITION, _("{adult_service} confirmed the steps for {young_person}"),
+         _("Children's support can now close."), deep_link="portal://transitions/{transition_id}"),
+):
+    declare(_transition_kind)
