@@ -1,0 +1,110 @@
+"""Access helpers for the schools module. Each returns the object or raises the same 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.access import PROJECT_STAFF_ROLES, SCHOOL_ROLES, access_for, require_case_data_access
+from accounts.models import Organisation, Role
+from core.errors import NotFound
+from schools.models import Presentation, Referral, SchoolProject, SelfIdentification
+
+SCHOOL_MEMBER_ROLES = (*SCHOOL_ROLES, Role.ADMIN)
+
+
+def school_ids_of(user: Any) -> set[int]:
+    return access_for(user).school_ids
+
+
+def project_ids_serving(school_id: int) -> set[int]:
+    return set(SchoolProject.objects.filter(school_id=school_id).values_list("project_id", flat=True))
+
+
+def school_for_member(user: Any, school_id: Any) -> Organisation:
+    """A school the user is staff of."""
+    school_id = as_id(school_id)
+    if school_id not in school_ids_of(user):
+        raise NotFound()
+    return Organisation.objects.select_related("school_profile").get(pk=school_id)
+
+
+def school_for_reader(user: Any, school_id: Any) -> Organisation:
+    """A school whose figures the user may see: its staff, and staff of a project serving it."""
+    school_id = as_id(school_id)
+    access = access_for(user)
+    if school_id not in access.school_ids and not access.project_ids & project_ids_serving(school_id):
+        raise NotFound()
+    school = Organisation.objects.select_related("school_profile").filter(pk=school_id, kind=Organisation.Kind.SCHOOL).first()
+    if school is None:
+        raise NotFound()
+    return school
+
+
+def project_for_worker(user: Any, project_id: Any) -> Organisation:
+    project_id = as_id(project_id)
+    if project_id not in access_for(user).project_ids:
+        raise NotFound()
+    return Organisation.objects.get(pk=project_id)
+
+
+def referral_for_reader(user: Any, referral_id: Any) -> Referral:
+    from schools.selectors import referrals_visible_to
+
+    referral = referrals_visible_to(user).filter(pk=as_id(referral_id)).first()
+    if referral is None:
+        raise NotFound()
+    return referral
+
+
+def referral_for_school_editor(user: Any, referral_id: Any) -> Referral:
+    """A referral its school's staff may still change (a draft)."""
+    referral = referral_for_reader(user, referral_id)
+    if referral.school_id not in school_ids_of(user):
+        raise NotFound()
+    return referral
+
+
+def referral_for_triage(user: Any, referral_id: Any) -> Referral:
+    """A submitted referral to one of the user's projects."""
+    access = require_case_data_access(user)
+    referral = (
+        Referral.objects.select_related("school", "project", "referred_by")
+        .filter(pk=as_id(referral_id), project_id__in=access.project_ids)
+        .exclude(status=Referral.Status.DRAFT)
+        .first()
+    )
+    if referral is None:
+        raise NotFound()
+    return referral
+
+
+def presentation_for_reader(user: Any, presentation_id: Any) -> Presentation:
+    from schools.selectors import presentations_visible_to
+
+    presentation = presentations_visible_to(user).filter(pk=as_id(presentation_id)).first()
+    if presentation is None:
+        raise NotFound()
+    return presentation
+
+
+def presentation_for_worker(user: Any, presentation_id: Any) -> Presentation:
+    presentation = presentation_for_reader(user, presentation_id)
+    if not access_for(user).holds(presentation.project_id, *PROJECT_STAFF_ROLES):
+        raise NotFound()
+    return presentation
+
+
+def self_identification_for_reader(user: Any, item_id: Any) -> SelfIdentification:
+    from schools.selectors import self_identifications_visible_to
+
+    item = self_identifications_visible_to(user).filter(pk=as_id(item_id)).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def as_id(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound() from None

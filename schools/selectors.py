@@ -1,0 +1,283 @@
+"""Reads for the schools module, always scoped by the actor."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from rapidfuzz import fuzz, utils
+
+from accounts.access import access_for, require_case_data_access
+from accounts.models import Organisation
+from cases.models import YoungCarer
+from schools.models import (
+    EvidenceItem,
+    Presentation,
+    Referral,
+    SchoolProject,
+    SelfIdentification,
+    Standard,
+    StandardProgress,
+    ToolkitDownload,
+    ToolkitResource,
+)
+
+IMPACT_WEEKS = (4, 8, 12)
+DUPLICATE_SCORE = 85  # rapidfuzz similarity (0-100) of the full names above which two pupils look the same
+
+
+def schools_visible_to(user: Any) -> QuerySet[Organisation]:
+    """School staff: their own school(s). Project staff and commissioners: the register. Others: none."""
+    access = access_for(user)
+    schools = Organisation.objects.filter(kind=Organisation.Kind.SCHOOL).select_related(
+        "school_profile", "school_profile__young_carers_lead"
+    )
+    if access.project_ids or access.commissioner_ids:
+        return schools
+    return schools.filter(pk__in=access.school_ids)
+
+
+def projects_serving(school: Organisation) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(serves_links__school=school, kind=Organisation.Kind.PROJECT, is_active=True)
+
+
+def referrals_visible_to(user: Any) -> QuerySet[Referral]:
+    """Referring school's staff: their school's referrals (drafts included). Project staff: submitted ones to them."""
+    access = require_case_data_access(user)
+    referrals = Referral.objects.select_related("school", "project", "referred_by")
+    if access.is_young_carer or not (access.school_ids or access.project_ids):
+        return referrals.none()
+    return referrals.filter(
+        Q(school_id__in=access.school_ids) | Q(project_id__in=access.project_ids) & ~Q(status=Referral.Status.DRAFT)
+    )
+
+
+def triage_queue(user: Any, project_ids: Iterable[int] | None = None) -> QuerySet[Referral]:
+    """Open referrals to the worker's projects, longest waiting first."""
+    access = require_case_data_access(user)
+    ids = access.project_ids if project_ids is None else access.project_ids & set(project_ids)
+    return (
+        Referral.objects.select_related("school", "project", "referred_by")
+        .filter(project_id__in=ids, status__in=Referral.OPEN)
+        .order_by("submitted_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    kind: str  # "referral" or "case"
+    id: int
+    first_name: str
+    last_name: str
+    status: str
+    score: float
+
+
+def _name(first: str, last: str) -> str:
+    return utils.default_process(f"{first} {last}")
+
+
+def possible_duplicates(referral: Referral) -> list[Duplicate]:
+    """Other referrals and records of the same pupil: same date of birth and school, a name within a few letters."""
+    if referral.date_of_birth is None or referral.project_id is None:
+        return []
+    wanted = _name(referral.first_name, referral.last_name)
+    others = (
+        Referral.objects.filter(project_id=referral.project_id, school_id=referral.school_id, date_of_birth=referral.date_of_birth)
+        .exclude(pk=referral.pk)
+        .exclude(status__in=[Referral.Status.DRAFT, Referral.Status.MERGED])
+        .only("id", "first_name", "last_name", "status")
+    )
+    cases = YoungCarer.objects.filter(
+        organisation_id=referral.project_id, school_id=referral.school_id, date_of_birth=referral.date_of_birth
+    ).only("id", "first_name", "last_name", "status")
+    found = [
+        Duplicate("referral", r.pk, r.first_name, r.last_name, r.status, fuzz.token_sort_ratio(wanted, _name(r.first_name, r.last_name)))
+        for r in others
+    ] + [
+        Duplicate("case", c.pk, c.first_name, c.last_name, c.status, fuzz.token_sort_ratio(wanted, _name(c.first_name, c.last_name)))
+        for c in cases
+    ]
+    return sorted((d for d in found if d.score >= DUPLICATE_SCORE), key=lambda d: -d.score)
+
+
+def presentations_visible_to(user: Any) -> QuerySet[Presentation]:
+    """The school's staff and the presenting project's staff."""
+    access = access_for(user)
+    return Presentation.objects.select_related("school", "project", "presenter", "requested_by").filter(
+        Q(school_id__in=access.school_ids) | Q(project_id__in=access.project_ids)
+    )
+
+
+def self_identifications_visible_to(user: Any) -> QuerySet[SelfIdentification]:
+    """For the school's staff to follow up and the project to see."""
+    access = require_case_data_access(user)
+    return SelfIdentification.objects.select_related("school", "presentation", "followed_up_by").filter(
+        Q(school_id__in=access.school_ids) | Q(project_id__in=access.project_ids)
+    )
+
+
+# --- Impact of presentations -------------------------------------------------------------------
+
+
+def _count_between(times: Sequence[datetime], start: datetime, end: datetime) -> int:
+    return sum(1 for t in times if start <= t < end)
+
+
+def presentation_impact(presentations: Sequence[Presentation], now: datetime | None = None) -> dict[int, dict[str, Any]]:
+    """Self-identifications and staff referrals from each school in the 4, 8 and 12 weeks after a delivered
+    presentation, against the same length of time before it. Two queries whatever the number of presentations."""
+    now = now or timezone.now()
+    delivered = [p for p in presentations if p.status == Presentation.Status.DELIVERED and p.delivered_at]
+    if not delivered:
+        return {}
+    longest = timedelta(weeks=max(IMPACT_WEEKS))
+    school_ids = {p.school_id for p in delivered}
+    earliest = min(p.delivered_at for p in delivered if p.delivered_at) - longest
+    latest = max(p.delivered_at for p in delivered if p.delivered_at) + longest
+    self_ids: dict[int, list[datetime]] = defaultdict(list)
+    for school_id, created in SelfIdentification.objects.filter(
+        school_id__in=school_ids, created_at__gte=earliest, created_at__lt=latest
+    ).values_list("school_id", "created_at"):
+        self_ids[school_id].append(created)
+    referrals: dict[int, list[datetime]] = defaultdict(list)
+    for school_id, submitted in (
+        Referral.objects.filter(school_id__in=school_ids, submitted_at__gte=earliest, submitted_at__lt=latest)
+        .exclude(status=Referral.Status.MERGED)
+        .values_list("school_id", "submitted_at")
+    ):
+        referrals[school_id].append(submitted)
+    result: dict[int, dict[str, Any]] = {}
+    for p in delivered:
+        assert p.delivered_at is not None
+        windows = []
+        for weeks in IMPACT_WEEKS:
+            span = timedelta(weeks=weeks)
+            before, after = (p.delivered_at - span, p.delivered_at), (p.delivered_at, p.delivered_at + span)
+            windows.append(
+                {
+                    "weeks": weeks,
+                    "complete": p.delivered_at + span <= now,
+                    "self_identifications_before": _count_between(self_ids[p.school_id], *before),
+                    "self_identifications_after": _count_between(self_ids[p.school_id], *after),
+                    "referrals_before": _count_between(referrals[p.school_id], *before),
+                    "referrals_after": _count_between(referrals[p.school_id], *after),
+                }
+            )
+        result[p.pk] = {"presentation": p.pk, "delivered_at": p.delivered_at, "windows": windows}
+    return result
+
+
+def school_impact(impacts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per school: each window summed over its delivered presentations (windows of close presentations overlap)."""
+    totals: dict[int, dict[str, int]] = {
+        weeks: {"self_identifications_before": 0, "self_identifications_after": 0, "referrals_before": 0, "referrals_after": 0}
+        for weeks in IMPACT_WEEKS
+    }
+    for impact in impacts:
+        for window in impact["windows"]:
+            for key in totals[window["weeks"]]:
+                totals[window["weeks"]][key] += window[key]
+    return [{"weeks": weeks, **figures} for weeks, figures in totals.items()]
+
+
+# --- Dashboard ----------------------------------------------------------------------------------
+
+
+def school_dashboard(user: Any, school: Organisation) -> dict[str, Any]:
+    """The school's figures. Individual statuses only for the pupils this school referred (and only for its staff)."""
+    access = require_case_data_access(user)
+    by_status = dict(
+        Referral.objects.filter(school=school).values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    cases = dict(
+        YoungCarer.objects.filter(school=school).values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    presentations = list(Presentation.objects.filter(school=school).order_by("-delivered_at", "-id"))
+    impacts = presentation_impact(presentations)
+    pupils: list[dict[str, Any]] = []
+    if school.pk in access.school_ids:
+        pupils = [
+            {
+                "referral": r.pk,
+                "first_name": r.first_name,
+                "last_name": r.last_name,
+                "status": r.status,
+                "supported": r.case.status == YoungCarer.Status.ACTIVE if r.case else False,
+            }
+            for r in Referral.objects.filter(school=school)
+            .exclude(status__in=[Referral.Status.DRAFT, Referral.Status.MERGED])
+            .select_related("case")
+            .order_by("-submitted_at", "-id")[:200]
+        ]
+    return {
+        "school": school.pk,
+        "referrals_by_status": {status: by_status.get(status, 0) for status in Referral.Status.values},
+        "young_carers_identified": {
+            "with_a_record": sum(cases.values()),
+            "supported_now": cases.get(YoungCarer.Status.ACTIVE, 0),
+            "self_identified": SelfIdentification.objects.filter(school=school).count(),
+        },
+        "referred_pupils": pupils,
+        "presentations": {
+            "by_status": {s: sum(1 for p in presentations if p.status == s) for s in Presentation.Status.values},
+            "impact": list(impacts.values()),
+            "impact_total": school_impact(impacts.values()),
+        },
+    }
+
+
+# --- Toolkit ------------------------------------------------------------------------------------
+
+
+def toolkit_resources_visible_to(user: Any) -> QuerySet[ToolkitResource]:
+    access = access_for(user)
+    if not (access.school_ids or access.project_ids or access.commissioner_ids):
+        return ToolkitResource.objects.none()
+    resources = ToolkitResource.objects.select_related("owner")
+    if access.project_ids:
+        return resources.filter(Q(is_published=True) | Q(owner_id__in=access.project_ids))
+    return resources.filter(is_published=True)
+
+
+def download_counts(resource_ids: Sequence[int], school_ids: set[int] | None) -> dict[int, int]:
+    """Downloads per resource: by the given schools, or by all schools when ``school_ids`` is None."""
+    downloads = ToolkitDownload.objects.filter(resource_id__in=resource_ids)
+    if school_ids is not None:
+        downloads = downloads.filter(school_id__in=school_ids)
+    return dict(downloads.values_list("resource_id").annotate(n=Count("id")).values_list("resource_id", "n"))
+
+
+def downloads_by_school(resource: ToolkitResource) -> list[dict[str, Any]]:
+    return list(
+        ToolkitDownload.objects.filter(resource=resource, school__isnull=False)
+        .values("school_id", "school__name")
+        .annotate(downloads=Count("id"))
+        .order_by("-downloads", "school__name")
+    )
+
+
+def standards_progress(school: Organisation) -> list[dict[str, Any]]:
+    progress = {p.standard: p for p in StandardProgress.objects.filter(school=school)}
+    evidence: dict[str, list[EvidenceItem]] = defaultdict(list)
+    for item in EvidenceItem.objects.filter(school=school).select_related("created_by"):
+        evidence[item.standard].append(item)
+    return [
+        {
+            "standard": standard,
+            "label": label,
+            "status": progress[standard].status if standard in progress else StandardProgress.Status.NOT_STARTED,
+            "notes": progress[standard].notes if standard in progress else "",
+            "evidence": evidence[standard],
+        }
+        for standard, label in Standard.choices
+    ]
+
+
+def serving_links(school: Organisation) -> QuerySet[SchoolProject]:
+    return SchoolProject.objects.filter(school=school).select_related("project")
