@@ -165,3 +165,15 @@ for _transition_kind in (
          _("Children's support can now close."), deep_link="portal://transitions/{transition_id}"),
 ):
     declare(_transition_kind)
+
+# Safeguarding alerts (wellbeing). Staff only; the text never carries a young person's name or words.
+declare(
+    Kind("alert.raised", Category.ALERT, _("Safeguarding alert: open the portal"),
+         _("A young person on your caseload or duty list needs attention now."), urgent=True,
+         deep_link="portal://alerts/{alert_id}")
+)
+declare(
+    Kind("alert.escalated", Category.ALERT, _("Safeguarding alert not yet acknowledged: open the portal"),
+         _("An alert has waited without acknowledgement. Please check it now."), urgent=True,
+         deep_link="portal://alerts/{alert_id}")
+)
