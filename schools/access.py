@@ -34,7 +34,11 @@ def school_for_reader(user: Any, school_id: Any) -> Organisation:
     access = access_for(user)
     if school_id not in access.school_ids and not access.project_ids & project_ids_serving(school_id):
         raise NotFound()
-    school = Organisation.objects.select_related("school_profile").filter(pk=school_id, kind=Organisation.Kind.SCHOOL).first()
+    school = (
+        Organisation.objects.select_related("school_profile")
+        .filter(pk=school_id, kind=Organisation.Kind.SCHOOL)
+        .first()
+    )
     if school is None:
         raise NotFound()
     return school

@@ -43,7 +43,9 @@ def checked_upload(upload: UploadedFile, *, allowed: set[str], max_bytes: int, f
         content_type = OFFICE_TYPES.get(extension)
     if content_type is None or content_type not in allowed:
         kinds = ", ".join(sorted(EXTENSIONS.get(t, t.rsplit(".", 1)[-1]) for t in allowed))
-        raise ServiceError(f"The file is not what it claims to be; accepted types: {kinds}.", field=field, code="bad_file_type")
+        raise ServiceError(
+            f"The file is not what it claims to be; accepted types: {kinds}.", field=field, code="bad_file_type"
+        )
     return content_type
 
 

@@ -143,7 +143,11 @@ def _apply_batch(rows: list[Row], result: ImportResult) -> None:
         org.urn: org
         for org in Organisation.objects.filter(urn__in=[row.urn for row in rows]).select_related("school_profile")
     }
-    new_orgs = [Organisation(name=row.name, kind=Organisation.Kind.SCHOOL, urn=row.urn) for row in rows if row.urn not in existing]
+    new_orgs = [
+        Organisation(name=row.name, kind=Organisation.Kind.SCHOOL, urn=row.urn)
+        for row in rows
+        if row.urn not in existing
+    ]
     if new_orgs:
         Organisation.objects.bulk_create(new_orgs)
         # PostgreSQL returns ids from bulk_create; SQLite (3.35+) does too, but look up by URN to be sure.
@@ -210,7 +214,9 @@ def import_rows(parsed: Iterable[Row | tuple[int, str]], progress: Callable[[int
 def _reject_non_schools(rows: list[Row], result: ImportResult) -> list[Row]:
     # The URN column is unique across organisations, and only schools may hold one, so this is belt and braces.
     clash = set(
-        Organisation.objects.filter(urn__in=[r.urn for r in rows]).exclude(kind=Organisation.Kind.SCHOOL).values_list("urn", flat=True)
+        Organisation.objects.filter(urn__in=[r.urn for r in rows])
+        .exclude(kind=Organisation.Kind.SCHOOL)
+        .values_list("urn", flat=True)
     )
     for row in rows:
         if row.urn in clash:

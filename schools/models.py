@@ -183,13 +183,17 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     message_to_referrer = models.TextField(blank=True, help_text="What the referrer is told; never case notes.")
     signpost_to = models.CharField(max_length=200, blank=True)
     signpost_reason = models.TextField(blank=True)
     decline_reason = models.TextField(blank=True)
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged")
-    case = models.ForeignKey("cases.YoungCarer", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals")
+    case = models.ForeignKey(
+        "cases.YoungCarer", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
+    )
     self_identification = models.ForeignKey(
         "SelfIdentification", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
     )
@@ -266,7 +270,9 @@ class Presentation(models.Model):
     preferred_dates = models.JSONField(default=list, blank=True)
     request_notes = models.TextField(blank=True)
     scheduled_for = models.DateTimeField(null=True, blank=True)
-    presenter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     delivered_at = models.DateTimeField(null=True, blank=True)
     attendance = models.PositiveIntegerField(null=True, blank=True)
     delivered_year_groups = models.JSONField(default=list, blank=True)

@@ -88,7 +88,9 @@ def possible_duplicates(referral: Referral) -> list[Duplicate]:
         return []
     wanted = _name(referral.first_name, referral.last_name)
     others = (
-        Referral.objects.filter(project_id=referral.project_id, school_id=referral.school_id, date_of_birth=referral.date_of_birth)
+        Referral.objects.filter(
+            project_id=referral.project_id, school_id=referral.school_id, date_of_birth=referral.date_of_birth
+        )
         .exclude(pk=referral.pk)
         .exclude(status__in=[Referral.Status.DRAFT, Referral.Status.MERGED])
         .only("id", "first_name", "last_name", "status")
@@ -97,10 +99,24 @@ def possible_duplicates(referral: Referral) -> list[Duplicate]:
         organisation_id=referral.project_id, school_id=referral.school_id, date_of_birth=referral.date_of_birth
     ).only("id", "first_name", "last_name", "status")
     found = [
-        Duplicate("referral", r.pk, r.first_name, r.last_name, r.status, fuzz.token_sort_ratio(wanted, _name(r.first_name, r.last_name)))
+        Duplicate(
+            "referral",
+            r.pk,
+            r.first_name,
+            r.last_name,
+            r.status,
+            fuzz.token_sort_ratio(wanted, _name(r.first_name, r.last_name)),
+        )
         for r in others
     ] + [
-        Duplicate("case", c.pk, c.first_name, c.last_name, c.status, fuzz.token_sort_ratio(wanted, _name(c.first_name, c.last_name)))
+        Duplicate(
+            "case",
+            c.pk,
+            c.first_name,
+            c.last_name,
+            c.status,
+            fuzz.token_sort_ratio(wanted, _name(c.first_name, c.last_name)),
+        )
         for c in cases
     ]
     return sorted((d for d in found if d.score >= DUPLICATE_SCORE), key=lambda d: -d.score)
@@ -129,7 +145,9 @@ def _count_between(times: Sequence[datetime], start: datetime, end: datetime) ->
     return sum(1 for t in times if start <= t < end)
 
 
-def presentation_impact(presentations: Sequence[Presentation], now: datetime | None = None) -> dict[int, dict[str, Any]]:
+def presentation_impact(
+    presentations: Sequence[Presentation], now: datetime | None = None
+) -> dict[int, dict[str, Any]]:
     """Self-identifications and staff referrals from each school in the 4, 8 and 12 weeks after a delivered
     presentation, against the same length of time before it. Two queries whatever the number of presentations."""
     now = now or timezone.now()
@@ -151,7 +169,8 @@ def presentation_impact(presentations: Sequence[Presentation], now: datetime | N
         .exclude(status=Referral.Status.MERGED)
         .values_list("school_id", "submitted_at")
     ):
-        referrals[school_id].append(submitted)
+        if submitted is not None:
+            referrals[school_id].append(submitted)
     result: dict[int, dict[str, Any]] = {}
     for p in delivered:
         assert p.delivered_at is not None
@@ -176,7 +195,12 @@ def presentation_impact(presentations: Sequence[Presentation], now: datetime | N
 def school_impact(impacts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per school: each window summed over its delivered presentations (windows of close presentations overlap)."""
     totals: dict[int, dict[str, int]] = {
-        weeks: {"self_identifications_before": 0, "self_identifications_after": 0, "referrals_before": 0, "referrals_after": 0}
+        weeks: {
+            "self_identifications_before": 0,
+            "self_identifications_after": 0,
+            "referrals_before": 0,
+            "referrals_after": 0,
+        }
         for weeks in IMPACT_WEEKS
     }
     for impact in impacts:
@@ -196,7 +220,10 @@ def school_dashboard(user: Any, school: Organisation) -> dict[str, Any]:
         Referral.objects.filter(school=school).values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
     cases = dict(
-        YoungCarer.objects.filter(school=school).values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        YoungCarer.objects.filter(school=school)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
     )
     presentations = list(Presentation.objects.filter(school=school).order_by("-delivered_at", "-id"))
     impacts = presentation_impact(presentations)
@@ -254,12 +281,13 @@ def download_counts(resource_ids: Sequence[int], school_ids: set[int] | None) ->
 
 
 def downloads_by_school(resource: ToolkitResource) -> list[dict[str, Any]]:
-    return list(
+    rows = (
         ToolkitDownload.objects.filter(resource=resource, school__isnull=False)
         .values("school_id", "school__name")
         .annotate(downloads=Count("id"))
         .order_by("-downloads", "school__name")
     )
+    return [dict(row) for row in rows]
 
 
 def standards_progress(school: Organisation) -> list[dict[str, Any]]:

@@ -38,8 +38,15 @@ def _serves(school: Organisation, project: Organisation) -> bool:
 
 @transaction.atomic
 def presentation_request(
-    *, actor: User, school: Organisation, project: Organisation, audience: str, year_groups: list[int],
-    expected_size: int | None = None, preferred_dates: list[Any] | None = None, request_notes: str = "",
+    *,
+    actor: User,
+    school: Organisation,
+    project: Organisation,
+    audience: str,
+    year_groups: list[int],
+    expected_size: int | None = None,
+    preferred_dates: list[Any] | None = None,
+    request_notes: str = "",
 ) -> Presentation:
     """A school asks a project that serves it (its staff), or the project books one in for a school it serves."""
     access = access_for(actor)
@@ -48,13 +55,19 @@ def presentation_request(
     if not _serves(school, project):
         raise ServiceError("That project does not serve this school.", field="project")
     presentation = Presentation.objects.create(
-        school=school, project=project, requested_by=actor, audience=audience,
-        year_groups=_check_year_groups(year_groups, "year_groups"), expected_size=expected_size,
-        preferred_dates=[str(d) for d in preferred_dates or []], request_notes=request_notes,
+        school=school,
+        project=project,
+        requested_by=actor,
+        audience=audience,
+        year_groups=_check_year_groups(year_groups, "year_groups"),
+        expected_size=expected_size,
+        preferred_dates=[str(d) for d in preferred_dates or []],
+        request_notes=request_notes,
     )
     if school.pk in access.school_ids:
         notify(
-            recipients=project_staff_to_tell(project.pk), kind="presentation.requested",
+            recipients=project_staff_to_tell(project.pk),
+            kind="presentation.requested",
             context={"presentation_id": presentation.pk, "school_name": school.name},
             dedupe_key=f"presentation.requested:{presentation.pk}",
         )
@@ -86,12 +99,18 @@ def presentation_schedule(
         raise ServiceError("The presenter must work for the project.", field="presenter")
     if scheduled_for < timezone.now():
         raise ServiceError("The date is in the past; record a past presentation as delivered.", field="scheduled_for")
-    presentation.status, presentation.scheduled_for, presentation.presenter = Presentation.Status.SCHEDULED, scheduled_for, presenter
+    presentation.status, presentation.scheduled_for, presentation.presenter = (
+        Presentation.Status.SCHEDULED,
+        scheduled_for,
+        presenter,
+    )
     presentation.save()
     notify(
-        recipients=[presentation.requested_by_id], kind="presentation.scheduled",
+        recipients=[presentation.requested_by_id],
+        kind="presentation.scheduled",
         context={
-            "presentation_id": presentation.pk, "school_name": presentation.school.name,
+            "presentation_id": presentation.pk,
+            "school_name": presentation.school.name,
             "when": timezone.localtime(scheduled_for).strftime("%d %b %Y %H:%M"),
         },
         dedupe_key=f"presentation.scheduled:{presentation.pk}:{scheduled_for.isoformat()}",
@@ -101,8 +120,14 @@ def presentation_schedule(
 
 @transaction.atomic
 def presentation_deliver(
-    *, actor: User, presentation: Presentation, delivered_at: datetime, attendance: int, year_groups: list[int],
-    resources_used: list[str] | None = None, feedback: str = "",
+    *,
+    actor: User,
+    presentation: Presentation,
+    delivered_at: datetime,
+    attendance: int,
+    year_groups: list[int],
+    resources_used: list[str] | None = None,
+    feedback: str = "",
 ) -> Presentation:
     _check_worker(actor, presentation)
     presentation = _lock(presentation, Presentation.Status.REQUESTED, Presentation.Status.SCHEDULED)
@@ -122,7 +147,9 @@ def presentation_deliver(
 @transaction.atomic
 def presentation_cancel(*, actor: User, presentation: Presentation, reason: str) -> Presentation:
     access = access_for(actor)
-    if presentation.school_id not in access.school_ids and not access.holds(presentation.project_id, *PROJECT_STAFF_ROLES):
+    if presentation.school_id not in access.school_ids and not access.holds(
+        presentation.project_id, *PROJECT_STAFF_ROLES
+    ):
         raise NotFound()
     if not reason.strip():
         raise ServiceError("Say why the presentation is cancelled.", field="reason")
@@ -162,13 +189,17 @@ def _check_form_started(token: str, presentation: Presentation) -> None:
     try:
         payload = signing.loads(token, salt=FORM_SALT, max_age=MAX_FORM_AGE)
     except signing.SignatureExpired:
-        raise ServiceError("The form was open too long; please reload it.", field="form_started", code="form_expired") from None
+        raise ServiceError(
+            "The form was open too long; please reload it.", field="form_started", code="form_expired"
+        ) from None
     except signing.BadSignature:
         raise ServiceError("Please reload the form.", field="form_started", code="form_invalid") from None
     if not isinstance(payload, dict) or payload.get("p") != presentation.pk:
         raise ServiceError("Please reload the form.", field="form_started", code="form_invalid")
     if timezone.now().timestamp() - float(payload.get("t", 0)) < MIN_FILL_SECONDS:
-        raise ServiceError("That was very quick. Please check your answers and send again.", code="too_fast", status_code=429)
+        raise ServiceError(
+            "That was very quick. Please check your answers and send again.", code="too_fast", status_code=429
+        )
 
 
 def _cap(presentation: Presentation) -> int:
@@ -179,8 +210,16 @@ def _cap(presentation: Presentation) -> int:
 
 @transaction.atomic
 def self_identification_submit(
-    *, token: str, form_started: str, honeypot: str = "", first_name: str, last_name: str = "",
-    year_group: int | None = None, form_group: str = "", who_they_care_for: str = "", message: str = "",
+    *,
+    token: str,
+    form_started: str,
+    honeypot: str = "",
+    first_name: str,
+    last_name: str = "",
+    year_group: int | None = None,
+    form_group: str = "",
+    who_they_care_for: str = "",
+    message: str = "",
     ok_to_contact: bool = True,
 ) -> SelfIdentification:
     presentation = open_presentation(token)
@@ -191,22 +230,31 @@ def self_identification_submit(
     if presentation.self_identifications.count() >= _cap(presentation):
         raise ServiceError(
             "This link has had more answers than there were people at the presentation. Please talk to a teacher instead.",
-            code="link_full", status_code=429,
+            code="link_full",
+            status_code=429,
         )
     if not first_name.strip():
         raise ServiceError("Tell us your first name so someone can find you.", field="first_name")
     if year_group is not None and year_group not in YearGroup.values:
         raise ServiceError("Choose your year group.", field="year_group")
     item = SelfIdentification.objects.create(
-        presentation=presentation, school=presentation.school, project=presentation.project,
-        first_name=first_name.strip(), last_name=last_name.strip(), year_group=year_group, form_group=form_group.strip(),
-        who_they_care_for=who_they_care_for.strip(), message=message.strip(), ok_to_contact=ok_to_contact,
+        presentation=presentation,
+        school=presentation.school,
+        project=presentation.project,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        year_group=year_group,
+        form_group=form_group.strip(),
+        who_they_care_for=who_they_care_for.strip(),
+        message=message.strip(),
+        ok_to_contact=ok_to_contact,
     )
     profile = getattr(presentation.school, "school_profile", None)
     recipients = set(school_leads(presentation.school_id, profile.young_carers_lead_id if profile else None))
     recipients |= set(project_staff_to_tell(presentation.project_id))
     notify(
-        recipients=recipients, kind="referral.self_identified",
+        recipients=recipients,
+        kind="referral.self_identified",
         context={"self_identification_id": item.pk, "school_name": presentation.school.name},
         dedupe_key=f"referral.self_identified:{item.pk}",
     )
@@ -214,7 +262,9 @@ def self_identification_submit(
 
 
 @transaction.atomic
-def self_identification_follow_up(*, actor: User, item: SelfIdentification, status: str, note: str = "") -> SelfIdentification:
+def self_identification_follow_up(
+    *, actor: User, item: SelfIdentification, status: str, note: str = ""
+) -> SelfIdentification:
     access = access_for(actor)
     if item.school_id not in access.school_ids and item.project_id not in access.project_ids:
         raise NotFound()

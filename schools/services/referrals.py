@@ -34,10 +34,29 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
 
 EDITABLE = {
-    "project", "first_name", "last_name", "date_of_birth", "year_group", "gender", "postcode", "ethnicity", "cared_for",
-    "relationship", "condition_category", "caring_tasks", "impact_on_school", "impact_notes", "pupil_views",
-    "pupil_knows_and_agrees", "parent_knows_and_agrees", "parent_name", "parent_relationship", "parent_not_asked_basis",
-    "parent_not_asked_note", "safeguarding_concern", "dsl_informed",
+    "project",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "year_group",
+    "gender",
+    "postcode",
+    "ethnicity",
+    "cared_for",
+    "relationship",
+    "condition_category",
+    "caring_tasks",
+    "impact_on_school",
+    "impact_notes",
+    "pupil_views",
+    "pupil_knows_and_agrees",
+    "parent_knows_and_agrees",
+    "parent_name",
+    "parent_relationship",
+    "parent_not_asked_basis",
+    "parent_not_asked_note",
+    "safeguarding_concern",
+    "dsl_informed",
 }
 
 
@@ -62,7 +81,8 @@ def _check_date_of_birth(date_of_birth: date, today: date) -> int:
     age = age_on(date_of_birth, today)
     if not MIN_PUPIL_AGE <= age <= MAX_PUPIL_AGE:
         raise ServiceError(
-            f"The date of birth makes the pupil {age}; pupils are {MIN_PUPIL_AGE} to {MAX_PUPIL_AGE}.", field="date_of_birth"
+            f"The date of birth makes the pupil {age}; pupils are {MIN_PUPIL_AGE} to {MAX_PUPIL_AGE}.",
+            field="date_of_birth",
         )
     return age
 
@@ -92,7 +112,9 @@ def _check_what_is_given(referral: Referral) -> None:
         if referral.year_group is not None:
             _check_year_group(referral.date_of_birth, referral.year_group, today)
     referral.caring_tasks = _check_codes(referral.caring_tasks or [], CaringRole.Task.values, "caring_tasks")
-    referral.impact_on_school = _check_codes(referral.impact_on_school or [], Referral.Impact.values, "impact_on_school")
+    referral.impact_on_school = _check_codes(
+        referral.impact_on_school or [], Referral.Impact.values, "impact_on_school"
+    )
     _check_project(referral.school, referral.project)
 
 
@@ -131,7 +153,9 @@ def _check_consent(referral: Referral) -> None:
         )
     assert referral.date_of_birth is not None
     if basis == Referral.ParentBasis.PUPIL_16_PLUS and age_on(referral.date_of_birth, timezone.localdate()) < 16:
-        raise ServiceError("The pupil is under 16, so they cannot consent as a 16-year-old.", field="parent_not_asked_basis")
+        raise ServiceError(
+            "The pupil is under 16, so they cannot consent as a 16-year-old.", field="parent_not_asked_basis"
+        )
     if not referral.parent_not_asked_note.strip():
         raise ServiceError("Explain why a parent cannot be asked.", field="parent_not_asked_note")
 
@@ -265,7 +289,11 @@ def referral_acknowledge(*, actor: User, referral: Referral, message: str = "") 
     referral = _lock_open(referral)
     if referral.status != Referral.Status.SUBMITTED:
         raise Conflict("This referral was already acknowledged.", code="already_acknowledged")
-    referral.status, referral.acknowledged_at, referral.acknowledged_by = Referral.Status.ACKNOWLEDGED, timezone.now(), actor
+    referral.status, referral.acknowledged_at, referral.acknowledged_by = (
+        Referral.Status.ACKNOWLEDGED,
+        timezone.now(),
+        actor,
+    )
     referral.message_to_referrer = message.strip() or "We have received your referral and will be in touch."
     referral.save()
     on_time = referral.acknowledge_due_at is None or referral.acknowledged_at <= referral.acknowledge_due_at
@@ -284,7 +312,12 @@ def _decide(referral: Referral, actor: User, status: str, message: str) -> None:
 
 @transaction.atomic
 def referral_accept(
-    *, actor: User, referral: Referral, key_worker: User | None = None, case: YoungCarer | None = None, message: str = ""
+    *,
+    actor: User,
+    referral: Referral,
+    key_worker: User | None = None,
+    case: YoungCarer | None = None,
+    message: str = "",
 ) -> Referral:
     """Open the young carer's record (or link to the one they already have), carrying consent and caring details."""
     _check_worker(actor, referral)
@@ -319,7 +352,12 @@ def referral_accept(
         condition_category=referral.condition_category,
         caring_tasks=referral.caring_tasks,
     )
-    _decide(referral, actor, Referral.Status.ACCEPTED, message or "The project has accepted the referral and will support the pupil.")
+    _decide(
+        referral,
+        actor,
+        Referral.Status.ACCEPTED,
+        message or "The project has accepted the referral and will support the pupil.",
+    )
     referral.case = case
     referral.save()
     record_event(actor=actor, instance=referral, event="referral.accept", details={"case_id": case.pk})
@@ -331,8 +369,14 @@ def _carry_consent(actor: User, referral: Referral, case: YoungCarer) -> None:
     given_at = referral.submitted_at or timezone.now()
     if referral.parent_knows_and_agrees:
         case_services.consent_record(
-            actor=actor, case=case, subject=Consent.Subject.SUPPORT, given=True, basis=Consent.Basis.PARENT,
-            given_by_name=referral.parent_name, given_by_relationship=referral.parent_relationship, given_at=given_at,
+            actor=actor,
+            case=case,
+            subject=Consent.Subject.SUPPORT,
+            given=True,
+            basis=Consent.Basis.PARENT,
+            given_by_name=referral.parent_name,
+            given_by_relationship=referral.parent_relationship,
+            given_at=given_at,
             notes=f"Given to the school with referral R-{referral.pk:06d}.",
         )
         return
@@ -345,10 +389,15 @@ def _carry_consent(actor: User, referral: Referral, case: YoungCarer) -> None:
     else:
         basis = Consent.Basis.BEST_INTERESTS
     case_services.consent_record(
-        actor=actor, case=case, subject=Consent.Subject.SUPPORT, given=True, basis=basis,
+        actor=actor,
+        case=case,
+        subject=Consent.Subject.SUPPORT,
+        given=True,
+        basis=basis,
         given_by_name=referral.full_name if basis != Consent.Basis.BEST_INTERESTS else actor.display_name,
         given_by_relationship="self" if basis != Consent.Basis.BEST_INTERESTS else "project worker",
-        given_at=given_at, notes=f"Referral R-{referral.pk:06d}; parent not asked. {basis_note}",
+        given_at=given_at,
+        notes=f"Referral R-{referral.pk:06d}; parent not asked. {basis_note}",
     )
 
 
@@ -360,7 +409,9 @@ def referral_signpost(*, actor: User, referral: Referral, to: str, reason: str, 
     if not reason.strip():
         raise ServiceError("Say why the pupil is signposted there.", field="reason")
     referral = _lock_open(referral)
-    _decide(referral, actor, Referral.Status.SIGNPOSTED, message or f"The project has signposted the pupil to {to.strip()}.")
+    _decide(
+        referral, actor, Referral.Status.SIGNPOSTED, message or f"The project has signposted the pupil to {to.strip()}."
+    )
     referral.signpost_to, referral.signpost_reason = to.strip(), reason.strip()
     referral.save()
     record_event(actor=actor, instance=referral, event="referral.signpost", details={"to": referral.signpost_to})
@@ -402,7 +453,12 @@ def referral_merge(*, actor: User, referral: Referral, into: Referral, message: 
     kept.caring_tasks = sorted(set(kept.caring_tasks) | set(duplicate.caring_tasks))
     kept.save()
     duplicate.attachments.update(referral=kept)
-    _decide(duplicate, actor, Referral.Status.MERGED, message or "This pupil had already been referred; the referrals are now one.")
+    _decide(
+        duplicate,
+        actor,
+        Referral.Status.MERGED,
+        message or "This pupil had already been referred; the referrals are now one.",
+    )
     duplicate.duplicate_of = kept
     duplicate.save()
     record_event(actor=actor, instance=duplicate, event="referral.merge", details={"into": kept.pk})

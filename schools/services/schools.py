@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from django.db import transaction
 
@@ -29,25 +30,30 @@ def _check_can_manage(actor: User, school: Organisation) -> None:
         return
     if school.pk in access.school_ids or serving & access.project_ids:
         raise ServiceError(
-            "Only the school's young carers lead or the project's manager can change this.", code="forbidden", status_code=403
+            "Only the school's young carers lead or the project's manager can change this.",
+            code="forbidden",
+            status_code=403,
         )
     raise NotFound()
 
 
 @transaction.atomic
-def school_profile_update(
-    *, actor: User, school: Organisation, **data: object
-) -> SchoolProfile:
+def school_profile_update(*, actor: User, school: Organisation, **data: object) -> SchoolProfile:
     _check_can_manage(actor, school)
     profile = profile_of(school)
     allowed = {"young_carers_lead", "award_level", "award_expires_on"}
     unknown = set(data) - allowed
     if unknown:
-        raise ServiceError(f"These come from the schools register and cannot be changed here: {', '.join(sorted(unknown))}.")
-    lead = data.get("young_carers_lead", profile.young_carers_lead)
-    if lead is not None and not Membership.objects.filter(
-        user=lead, organisation=school, role__in=[Role.SCHOOL_LEAD, Role.SCHOOL_STAFF], ended_at__isnull=True
-    ).exists():
+        raise ServiceError(
+            f"These come from the schools register and cannot be changed here: {', '.join(sorted(unknown))}."
+        )
+    lead = cast(User | None, data.get("young_carers_lead", profile.young_carers_lead))
+    if (
+        lead is not None
+        and not Membership.objects.filter(
+            user=lead, organisation=school, role__in=[Role.SCHOOL_LEAD, Role.SCHOOL_STAFF], ended_at__isnull=True
+        ).exists()
+    ):
         raise ServiceError("The young carers lead must be a member of the school's staff.", field="young_carers_lead")
     level = data.get("award_level", profile.award_level)
     expires = data.get("award_expires_on", profile.award_expires_on)

@@ -43,13 +43,24 @@ def _check_owner(actor: User, owner: Organisation) -> None:
 
 @transaction.atomic
 def resource_create(
-    *, actor: User, owner: Organisation, title: str, category: str, audiences: list[str], standards: list[str],
-    description: str = "", is_published: bool = True,
+    *,
+    actor: User,
+    owner: Organisation,
+    title: str,
+    category: str,
+    audiences: list[str],
+    standards: list[str],
+    description: str = "",
+    is_published: bool = True,
 ) -> ToolkitResource:
     """Project managers publish resources for the schools they serve (and any school using the toolkit)."""
     _check_owner(actor, owner)
     return ToolkitResource.objects.create(
-        owner=owner, title=title, category=category, description=description, is_published=is_published,
+        owner=owner,
+        title=title,
+        category=category,
+        description=description,
+        is_published=is_published,
         audiences=_check_codes(audiences, ToolkitResource.Audience.values, "audiences"),
         standards=_check_codes(standards, Standard.values, "standards"),
     )
@@ -75,8 +86,13 @@ def version_add(*, actor: User, resource: ToolkitResource, upload: UploadedFile,
     ToolkitResource.objects.select_for_update().filter(pk=resource.pk).first()
     number = (resource.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ToolkitVersion(
-        resource=resource, number=number, original_name=safe_name(upload.name, content_type),
-        content_type=content_type, size=upload.size or 0, notes=notes, created_by=actor,
+        resource=resource,
+        number=number,
+        original_name=safe_name(upload.name, content_type),
+        content_type=content_type,
+        size=upload.size or 0,
+        notes=notes,
+        created_by=actor,
     )
     version.file.save("upload", upload, save=False)
     try:
@@ -139,7 +155,8 @@ def _check_anonymous(school: Organisation, text: str, field: str) -> None:
         if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", lowered):
             raise ServiceError(
                 "Evidence must be anonymised: it names a pupil your school has referred. Remove names and try again.",
-                field=field, code="not_anonymised",
+                field=field,
+                code="not_anonymised",
             )
 
 

@@ -1,0 +1,63 @@
+"""Demo data for the schools module: the register sample, the demo schools' profiles, and Riverside serving them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organisation
+from backend.demo import Cast
+from schools import gias
+from schools.models import AwardLevel, Phase, Presentation, SchoolProfile, SchoolProject, Standard, StandardProgress
+
+SAMPLE = Path(__file__).parent / "data" / "gias_sample.csv"
+
+
+@transaction.atomic
+def load(cast: Cast) -> None:
+    gias.import_rows(gias.parse(gias.decode(SAMPLE.read_bytes())))
+    profiles: dict[Organisation, dict[str, Any]] = {
+        cast.northgate: dict(
+            phase=Phase.SECONDARY,
+            local_authority="Riverside",
+            postcode="RV1 2NG",
+            young_carers_lead=cast.khan,
+            award_level=AwardLevel.SILVER,
+            award_expires_on=date(timezone.localdate().year + 2, 7, 31),
+        ),
+        cast.st_annes: dict(phase=Phase.PRIMARY, local_authority="Riverside", postcode="RV2 3SA"),
+        cast.hillside: dict(phase=Phase.SIXTEEN_PLUS, local_authority="Riverside", postcode="RV3 4HC"),
+    }
+    for school, values in profiles.items():
+        profile, _ = SchoolProfile.objects.get_or_create(organisation=school)
+        for name, value in values.items():
+            setattr(profile, name, value)
+        profile.save()
+        SchoolProject.objects.get_or_create(school=school, project=cast.riverside)
+    SchoolProject.objects.get_or_create(school=cast.st_annes, project=cast.eastbank)
+    for standard in (Standard.UNDERSTAND, Standard.INFORM):
+        StandardProgress.objects.get_or_create(
+            school=cast.northgate,
+            standard=standard,
+            defaults={"status": StandardProgress.Status.MET, "updated_by": cast.khan},
+        )
+    if not Presentation.objects.filter(school=cast.northgate).exists():
+        Presentation.objects.create(
+            school=cast.northgate,
+            project=cast.riverside,
+            requested_by=cast.khan,
+            status=Presentation.Status.DELIVERED,
+            audience=Presentation.Audience.PUPILS,
+            year_groups=[7, 8],
+            expected_size=180,
+            presenter=cast.priya,
+            delivered_at=timezone.now() - timedelta(days=10),
+            attendance=172,
+            delivered_year_groups=[7, 8],
+            resources_used=["Who are young carers? assembly slides"],
+            feedback="Lots of questions at the end.",
+        )
