@@ -73,7 +73,10 @@ def booking_for_actor(user: Any, booking_id: int) -> Booking:
         if booking.case_id != access.young_carer_id:
             raise NotFound()
         return booking
-    if booking.case.organisation_id not in access.project_ids and booking.event.organisation_id not in access.project_ids:
+    if (
+        booking.case.organisation_id not in access.project_ids
+        and booking.event.organisation_id not in access.project_ids
+    ):
         raise NotFound()
     return booking
 

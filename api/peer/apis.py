@@ -108,7 +108,7 @@ class GroupViewSet(ApiViewSet):
     filterset_fields = ["is_active"]
 
     def get_queryset(self) -> QuerySet[PeerGroup]:
-        return groups_visible_to(self.request.user)
+        return groups_visible_to(self.request.user).order_by("name", "id")
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -160,7 +160,11 @@ class GroupViewSet(ApiViewSet):
     @action(detail=True, methods=["post"], url_path=r"members/(?P<case_id>\d+)/(?P<step>approve|decline|remove)")
     def member_step(self, request: Request, pk: str, case_id: str, step: str) -> Response:
         group = group_for_worker(request.user, _id(pk))
-        handler = {"approve": services.join_approve, "decline": services.join_decline, "remove": services.member_remove}[step]
+        handler = {
+            "approve": services.join_approve,
+            "decline": services.join_decline,
+            "remove": services.member_remove,
+        }[step]
         membership = handler(actor=_user(request), group=group, case_id=_id(case_id))
         return Response(MemberSerializer(membership).data)
 
@@ -272,7 +276,9 @@ class SessionViewSet(ApiViewSet):
         return Response({"code": session.check_in_code, "expires_at": session.check_in_code_expires_at})
 
     @extend_schema(request=CheckInInputSerializer, responses={201: AttendanceSerializer})
-    @action(detail=False, methods=["post"], url_path="check-in", throttle_classes=[CheckInThrottle], filterset_class=None)
+    @action(
+        detail=False, methods=["post"], url_path="check-in", throttle_classes=[CheckInThrottle], filterset_class=None
+    )
     def check_in(self, request: Request) -> Response:
         serializer = CheckInInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -398,7 +404,9 @@ class EventViewSet(ApiViewSet):
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def bookings(self, request: Request, pk: str) -> Response:
         event = event_for_worker(request.user, _id(pk))
-        rows = list(event.bookings.select_related("event", "case").order_by("status", "waitlisted_at", "created_at", "id"))
+        rows = list(
+            event.bookings.select_related("event", "case").order_by("status", "waitlisted_at", "created_at", "id")
+        )
         record_access(actor=_user(request), instances=rows, event="peer.bookings.read")
         return Response(BookingSerializer(rows, many=True).data)
 
@@ -437,7 +445,9 @@ class BookingViewSet(ApiViewSet):
     @extend_schema(request=None, responses=BookingSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
-        booking = booking_services.booking_cancel(actor=_user(request), booking=booking_for_actor(request.user, _id(pk)))
+        booking = booking_services.booking_cancel(
+            actor=_user(request), booking=booking_for_actor(request.user, _id(pk))
+        )
         return Response(BookingSerializer(booking).data)
 
     @extend_schema(request=None, responses=BookingSerializer)
@@ -485,9 +495,15 @@ class ConsentLinkView(ApiView):
         event, case = booking.event, booking.case
         return Response(
             {
-                "child": case.preferred_name or case.first_name, "event": event.title, "starts_at": event.starts_at,
-                "ends_at": event.ends_at, "place": event.place, "what_to_bring": event.what_to_bring,
-                "cost_pence": event.cost_pence, "respond_by": booking.respond_by, "organisation": event.organisation.name,
+                "child": case.preferred_name or case.first_name,
+                "event": event.title,
+                "starts_at": event.starts_at,
+                "ends_at": event.ends_at,
+                "place": event.place,
+                "what_to_bring": event.what_to_bring,
+                "cost_pence": event.cost_pence,
+                "respond_by": booking.respond_by,
+                "organisation": event.organisation.name,
             }
         )
 
@@ -511,7 +527,11 @@ class CalendarView(ApiView):
 
         feed = CalendarFeed.objects.filter(user=_user(request)).first()
         return Response(
-            {"active": feed is not None, "created_at": feed and feed.created_at, "last_used_at": feed and feed.last_used_at}
+            {
+                "active": feed is not None,
+                "created_at": feed and feed.created_at,
+                "last_used_at": feed and feed.last_used_at,
+            }
         )
 
     @extend_schema(request=None, responses={204: None})

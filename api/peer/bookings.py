@@ -34,8 +34,20 @@ CONSENT_WINDOW = timedelta(days=7)
 CONSENT_SALT = "peer.booking-consent"
 
 EVENT_FIELDS = {
-    "kind", "title", "description", "starts_at", "ends_at", "place", "what_to_bring", "cost_pence", "capacity",
-    "min_age", "max_age", "booking_opens_at", "booking_closes_at", "offer_hours",
+    "kind",
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "place",
+    "what_to_bring",
+    "cost_pence",
+    "capacity",
+    "min_age",
+    "max_age",
+    "booking_opens_at",
+    "booking_closes_at",
+    "offer_hours",
 }
 
 
@@ -67,7 +79,9 @@ def _check_open_to(organisations: Iterable[Organisation]) -> list[Organisation]:
 
 
 @transaction.atomic
-def event_create(*, actor: User, organisation: Organisation, open_to: Iterable[Organisation] = (), **data: Any) -> Event:
+def event_create(
+    *, actor: User, organisation: Organisation, open_to: Iterable[Organisation] = (), **data: Any
+) -> Event:
     if organisation.pk not in staff_project_ids(actor):
         raise NotFound()
     unknown = set(data) - EVENT_FIELDS
@@ -90,7 +104,13 @@ def _accounts(bookings: Iterable[Booking], *statuses: str) -> list[int]:
 
 
 def _event_context(event: Event, **extra: Any) -> dict[str, Any]:
-    return {"event": event.title, "event_id": event.pk, "when": local_text(event.starts_at), "note": event.note, **extra}
+    return {
+        "event": event.title,
+        "event_id": event.pk,
+        "when": local_text(event.starts_at),
+        "note": event.note,
+        **extra,
+    }
 
 
 @transaction.atomic
@@ -110,14 +130,22 @@ def event_update(*, actor: User, event: Event, open_to: Iterable[Organisation] |
         raise ServiceError("An event can only be moved to a time in the future.", field="starts_at")
     held = event.bookings.filter(status__in=Booking.HOLDS_PLACE).count()
     if event.capacity < held:
-        raise Conflict(f"{held} places are already taken; cancel bookings before lowering the capacity.", code="capacity_below_bookings")
+        raise Conflict(
+            f"{held} places are already taken; cancel bookings before lowering the capacity.",
+            code="capacity_below_bookings",
+        )
     event.save()
     if open_to is not None:
         event.open_to.set(_check_open_to(open_to))
     if moved:
         bookings = _open_bookings(event)
-        notify(recipients=_accounts(bookings), kind="event.moved", context=_event_context(event, was=local_text(was)),
-               dedupe_key=f"event.moved:{event.pk}:{event.starts_at.isoformat()}", expires_at=event.ends_at)
+        notify(
+            recipients=_accounts(bookings),
+            kind="event.moved",
+            context=_event_context(event, was=local_text(was)),
+            dedupe_key=f"event.moved:{event.pk}:{event.starts_at.isoformat()}",
+            expires_at=event.ends_at,
+        )
         schedule_event_reminders(event)
     _promote(event)
     return event
@@ -134,9 +162,16 @@ def event_cancel(*, actor: User, event: Event, note: str = "") -> Event:
     event.save()
     bookings = _open_bookings(event)
     now = timezone.now()
-    Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(status=Booking.Status.CANCELLED, cancelled_at=now, updated_at=now)
-    notify(recipients=_accounts(bookings), kind="event.cancelled", context=_event_context(event),
-           dedupe_key=f"event.cancelled:{event.pk}", expires_at=event.ends_at)
+    Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(
+        status=Booking.Status.CANCELLED, cancelled_at=now, updated_at=now
+    )
+    notify(
+        recipients=_accounts(bookings),
+        kind="event.cancelled",
+        context=_event_context(event),
+        dedupe_key=f"event.cancelled:{event.pk}",
+        expires_at=event.ends_at,
+    )
     return event
 
 
@@ -159,7 +194,9 @@ def _check_bookable(event: Event, case: YoungCarer) -> None:
         raise ServiceError("The young carer's case is closed.", code="case_closed")
     age = _age_at(case, event)
     if not event.min_age <= age <= event.max_age:
-        raise ServiceError(f"This event is for ages {event.min_age} to {event.max_age}; they will be {age}.", code="not_eligible")
+        raise ServiceError(
+            f"This event is for ages {event.min_age} to {event.max_age}; they will be {age}.", code="not_eligible"
+        )
 
 
 def _age_at(case: YoungCarer, event: Event) -> int:
@@ -171,7 +208,12 @@ def needs_consent(case: YoungCarer, event: Event) -> bool:
 
 
 def _previous_parent(case: YoungCarer) -> tuple[str, str]:
-    latest = case.bookings.exclude(parent_email="").order_by("-created_at").values_list("parent_name", "parent_email").first()
+    latest = (
+        case.bookings.exclude(parent_email="")
+        .order_by("-created_at")
+        .values_list("parent_name", "parent_email")
+        .first()
+    )
     return latest or ("", "")
 
 
@@ -207,9 +249,13 @@ def booking_create(
 def _tell(booking: Booking, kind: str, **extra: Any) -> None:
     if booking.case.account_id:
         event = booking.event
-        notify(recipients=[booking.case.account_id], kind=kind,
-               context=_event_context(event, booking_id=booking.pk, **extra),
-               dedupe_key=f"{kind}:{booking.pk}:{booking.updated_at.isoformat()}", expires_at=event.starts_at)
+        notify(
+            recipients=[booking.case.account_id],
+            kind=kind,
+            context=_event_context(event, booking_id=booking.pk, **extra),
+            dedupe_key=f"{kind}:{booking.pk}:{booking.updated_at.isoformat()}",
+            expires_at=event.starts_at,
+        )
 
 
 def _take_place(booking: Booking, event: Event) -> None:
@@ -239,7 +285,9 @@ def _promote(event: Event) -> list[Booking]:
         return []
     now = timezone.now()
     offered = list(
-        event.bookings.filter(status=Booking.Status.WAITLISTED).select_related("case", "event").order_by("waitlisted_at", "id")[:free]
+        event.bookings.filter(status=Booking.Status.WAITLISTED)
+        .select_related("case", "event")
+        .order_by("waitlisted_at", "id")[:free]
     )
     for booking in offered:
         booking.status = Booking.Status.OFFERED
@@ -327,11 +375,17 @@ def booking_for_consent_token(token: str) -> Booking:
     try:
         payload = signing.loads(token, salt=CONSENT_SALT, max_age=CONSENT_WINDOW)
     except signing.SignatureExpired:
-        raise ServiceError("This link has expired. Ask the project for a new one.", code="link_expired", status_code=410) from None
+        raise ServiceError(
+            "This link has expired. Ask the project for a new one.", code="link_expired", status_code=410
+        ) from None
     except signing.BadSignature:
         raise NotFound() from None
     booking = Booking.objects.select_related("event", "case").filter(pk=payload.get("b")).first()
-    if booking is None or booking.consent_requested_at is None or booking.consent_requested_at.isoformat() != payload.get("r"):
+    if (
+        booking is None
+        or booking.consent_requested_at is None
+        or booking.consent_requested_at.isoformat() != payload.get("r")
+    ):
         raise NotFound()
     if booking.status != Booking.Status.AWAITING_CONSENT:
         raise Conflict("This request has already been answered or is no longer open.", code="already_answered")
@@ -346,8 +400,13 @@ def consent_answer(*, token: str, given: bool, parent_name: str, relationship: s
         raise Conflict("This request has already been answered or is no longer open.", code="already_answered")
     local_day = timezone.localtime(event.starts_at).date()
     consent = consent_record(
-        actor=None, case=booking.case, subject=Consent.Subject.TRIPS, given=given, basis=Consent.Basis.PARENT,
-        given_by_name=parent_name, given_by_relationship=relationship,
+        actor=None,
+        case=booking.case,
+        subject=Consent.Subject.TRIPS,
+        given=given,
+        basis=Consent.Basis.PARENT,
+        given_by_name=parent_name,
+        given_by_relationship=relationship,
         valid_until=timezone.localtime(event.ends_at).date(),
         notes=f"{event.title} on {local_day:%d %b %Y} (booking #{booking.pk}), answered through the emailed link.",
     )
@@ -357,13 +416,24 @@ def consent_answer(*, token: str, given: bool, parent_name: str, relationship: s
     else:
         booking.status = Booking.Status.CONSENT_REFUSED
     booking.save()
-    record_event(actor=None, instance=booking, event="booking.consent", details={"given": given, "consent_id": consent.pk})
+    record_event(
+        actor=None, instance=booking, event="booking.consent", details={"given": given, "consent_id": consent.pk}
+    )
     _tell(booking, "booking.confirmed" if given else "booking.consent_refused")
-    workers = {uid for uid in (booking.booked_by_id, booking.case.key_worker_id) if uid and uid != booking.case.account_id}
-    notify(recipients=workers, kind="booking.consent_answered",
-           context={"young_person": booking.case.preferred_name or booking.case.first_name, "event": event.title,
-                    "answer": "yes" if given else "no", "booking_id": booking.pk},
-           dedupe_key=f"booking.consent_answered:{booking.pk}")
+    workers = {
+        uid for uid in (booking.booked_by_id, booking.case.key_worker_id) if uid and uid != booking.case.account_id
+    }
+    notify(
+        recipients=workers,
+        kind="booking.consent_answered",
+        context={
+            "young_person": booking.case.preferred_name or booking.case.first_name,
+            "event": event.title,
+            "answer": "yes" if given else "no",
+            "booking_id": booking.pk,
+        },
+        dedupe_key=f"booking.consent_answered:{booking.pk}",
+    )
     if not given:
         _promote(event)
     return booking
@@ -385,4 +455,3 @@ def consent_resend(*, actor: User, booking: Booking, parent_name: str = "", pare
 
 def consent_url(token: str) -> str:
     return f"{settings.PUBLIC_BASE_URL}/app/consent/{token}"
-

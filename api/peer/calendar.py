@@ -40,7 +40,9 @@ def feed_rotate(*, actor: User) -> str:
     """A new secret token for the actor's feed (the old URL stops working). Returns the token, shown once."""
     access_for(actor)  # authenticated people only
     token = secrets.token_urlsafe(32)
-    CalendarFeed.objects.update_or_create(user=actor, defaults={"token_hash": token_hash(token), "created_at": timezone.now(), "last_used_at": None})
+    CalendarFeed.objects.update_or_create(
+        user=actor, defaults={"token_hash": token_hash(token), "created_at": timezone.now(), "last_used_at": None}
+    )
     return token
 
 
@@ -53,7 +55,9 @@ def feed_owner(token: str) -> User:
     """The person whose feed this token opens, or 404. Marks the feed used (at most once an hour)."""
     if not token or len(token) > 100:
         raise NotFound()
-    feed = CalendarFeed.objects.select_related("user").filter(token_hash=token_hash(token), user__is_active=True).first()
+    feed = (
+        CalendarFeed.objects.select_related("user").filter(token_hash=token_hash(token), user__is_active=True).first()
+    )
     if feed is None:
         raise NotFound()
     now = timezone.now()
@@ -75,7 +79,10 @@ def _events_for(user: User, low: Any, high: Any) -> list[tuple[Event, str]]:
     access = access_for(user)
     if access.is_young_carer:
         bookings = Booking.objects.select_related("event").filter(
-            case_id=access.young_carer_id, status__in=Booking.HOLDS_PLACE, event__starts_at__gte=low, event__starts_at__lt=high
+            case_id=access.young_carer_id,
+            status__in=Booking.HOLDS_PLACE,
+            event__starts_at__gte=low,
+            event__starts_at__lt=high,
         )
         return [(b.event, b.status) for b in bookings]
     events = Event.objects.filter(organisation_id__in=access.project_ids, starts_at__gte=low, starts_at__lt=high)
@@ -92,22 +99,38 @@ def feed_calendar(user: User) -> bytes:
     cal.add("x-wr-calname", "My groups and events")
     cal.add("x-published-ttl", "PT1H")
     for session in _sessions_for(user, low, high):
-        cal.add_component(_vevent(
-            uid=f"session-{session.pk}@{DOMAIN}", summary=session.group.name, start=session.starts_at, end=session.ends_at,
-            location=session.venue or session.group.venue, cancelled=session.status == Session.Status.CANCELLED,
-            updated=session.updated_at, description=session.note,
-        ))
+        cal.add_component(
+            _vevent(
+                uid=f"session-{session.pk}@{DOMAIN}",
+                summary=session.group.name,
+                start=session.starts_at,
+                end=session.ends_at,
+                location=session.venue or session.group.venue,
+                cancelled=session.status == Session.Status.CANCELLED,
+                updated=session.updated_at,
+                description=session.note,
+            )
+        )
     for event, booking_status in _events_for(user, low, high):
         note = "Waiting for a parent's consent. " if booking_status == Booking.Status.AWAITING_CONSENT else ""
-        cal.add_component(_vevent(
-            uid=f"event-{event.pk}@{DOMAIN}", summary=event.title, start=event.starts_at, end=event.ends_at,
-            location=event.place, cancelled=event.status == Event.Status.CANCELLED, updated=event.updated_at,
-            description=f"{note}{event.what_to_bring and 'Bring: ' + event.what_to_bring or ''}".strip(),
-        ))
+        cal.add_component(
+            _vevent(
+                uid=f"event-{event.pk}@{DOMAIN}",
+                summary=event.title,
+                start=event.starts_at,
+                end=event.ends_at,
+                location=event.place,
+                cancelled=event.status == Event.Status.CANCELLED,
+                updated=event.updated_at,
+                description=f"{note}{event.what_to_bring and 'Bring: ' + event.what_to_bring or ''}".strip(),
+            )
+        )
     return cal.to_ical()
 
 
-def _vevent(*, uid: str, summary: str, start: Any, end: Any, location: str, cancelled: bool, updated: Any, description: str) -> VEvent:
+def _vevent(
+    *, uid: str, summary: str, start: Any, end: Any, location: str, cancelled: bool, updated: Any, description: str
+) -> VEvent:
     item = VEvent()
     item.add("uid", uid)
     item.add("summary", summary)

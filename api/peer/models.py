@@ -61,7 +61,9 @@ class GroupMembership(models.Model):
     requested_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -218,7 +220,9 @@ class Booking(models.Model):
     case = models.ForeignKey("cases.YoungCarer", on_delete=models.CASCADE, related_name="bookings")
     status = models.CharField(max_length=20, choices=Status.choices)
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    waitlisted_at = models.DateTimeField(null=True, blank=True, help_text="Place in the queue: first come, first served.")
+    waitlisted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Place in the queue: first come, first served."
+    )
     respond_by = models.DateTimeField(null=True, blank=True, help_text="Deadline of an offer or a consent request.")
     parent_name = models.CharField(max_length=200, blank=True)
     parent_email = models.EmailField(blank=True)

@@ -48,7 +48,9 @@ def normalise_rule(text: str) -> str:
         raise ServiceError("Give one RRULE line, e.g. FREQ=WEEKLY;BYDAY=TU.", field="recurrence")
     for part in REFUSED_PARTS:
         if part in rule:
-            raise ServiceError(f"{part} is not supported in a group's rule: at most one session a day.", field="recurrence")
+            raise ServiceError(
+                f"{part} is not supported in a group's rule: at most one session a day.", field="recurrence"
+            )
     return rule
 
 
@@ -75,7 +77,9 @@ def validate(schedule: Schedule) -> Schedule:
     if schedule.end_time <= schedule.start_time:
         raise ServiceError("The end time is not after the start time.", field="end_time")
     rule = normalise_rule(schedule.rule)
-    checked = Schedule(rule, tuple(sorted(set(schedule.exception_dates))), schedule.starts_on, schedule.start_time, schedule.end_time)
+    checked = Schedule(
+        rule, tuple(sorted(set(schedule.exception_dates))), schedule.starts_on, schedule.start_time, schedule.end_time
+    )
     first = next(iter(occurrences(checked, datetime.combine(schedule.starts_on, time.min, LONDON), limit=1)), None)
     if first is None:
         raise ServiceError("The rule gives no sessions on or after the start date.", field="recurrence")
@@ -96,7 +100,9 @@ def to_utc(local: datetime) -> datetime:
     return local.replace(tzinfo=LONDON).astimezone(ZoneInfo("UTC"))
 
 
-def occurrences(schedule: Schedule, after: datetime, *, until: datetime | None = None, limit: int = 1000) -> Iterable[tuple[datetime, datetime]]:
+def occurrences(
+    schedule: Schedule, after: datetime, *, until: datetime | None = None, limit: int = 1000
+) -> Iterable[tuple[datetime, datetime]]:
     """(start, end) in UTC for each occurrence starting at or after ``after`` and before ``until``."""
     rules = _ruleset(schedule)
     local_after = after.astimezone(LONDON).replace(tzinfo=None)
@@ -113,11 +119,23 @@ def occurrences(schedule: Schedule, after: datetime, *, until: datetime | None =
             return
 
 
+DAY_NAMES = {
+    "MO": "Mondays",
+    "TU": "Tuesdays",
+    "WE": "Wednesdays",
+    "TH": "Thursdays",
+    "FR": "Fridays",
+    "SA": "Saturdays",
+    "SU": "Sundays",
+}
+
+
 def summary(schedule: Schedule) -> str:
-    """A short human description of the schedule, e.g. "Weekly on TU, 16:30-18:00"."""
-    rule = normalise_rule(schedule.rule)
-    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
-    freq = parts.get("FREQ", "").capitalize()
-    days = parts.get("BYDAY")
-    when = f" on {days}" if days else ""
-    return f"{freq}{when}, {schedule.start_time:%H:%M}-{schedule.end_time:%H:%M}"
+    """A short human description, e.g. "Weekly on Tuesdays, 16:30-18:00" or "Every 2 weeks on Wednesdays, 18:00-19:30"."""
+    parts = dict(part.split("=", 1) for part in normalise_rule(schedule.rule).split(";") if "=" in part)
+    interval = int(parts.get("INTERVAL", "1") or 1)
+    unit = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}.get(parts.get("FREQ", ""), "time")
+    how_often = parts.get("FREQ", "").capitalize() if interval == 1 else f"Every {interval} {unit}s"
+    days = [DAY_NAMES.get(day[-2:], day) for day in parts.get("BYDAY", "").split(",") if day]
+    when = f" on {' and '.join(days)}" if days else ""
+    return f"{how_often}{when}, {schedule.start_time:%H:%M}-{schedule.end_time:%H:%M}"

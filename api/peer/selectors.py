@@ -18,7 +18,11 @@ def _own_case(user: Any) -> YoungCarer | None:
     access = require_case_data_access(user)
     if access.young_carer_id is None:
         return None
-    return YoungCarer.objects.only("id", "organisation_id", "date_of_birth", "status").filter(pk=access.young_carer_id).first()
+    return (
+        YoungCarer.objects.only("id", "organisation_id", "date_of_birth", "status")
+        .filter(pk=access.young_carer_id)
+        .first()
+    )
 
 
 def _age(case: YoungCarer) -> int:
@@ -37,15 +41,19 @@ def groups_visible_to(user: Any) -> QuerySet[PeerGroup]:
             return groups.none()
         age = _age(case)
         mine = GroupMembership.objects.filter(group=OuterRef("pk"), case_id=case.pk, status__in=["requested", "active"])
-        return groups.filter(organisation_id=case.organisation_id).filter(
-            Q(is_active=True, min_age__lte=age, max_age__gte=age) | Q(Exists(mine))
-        ).annotate(my_status=_my_status(case.pk))
+        return (
+            groups.filter(organisation_id=case.organisation_id)
+            .filter(Q(is_active=True, min_age__lte=age, max_age__gte=age) | Q(Exists(mine)))
+            .annotate(my_status=_my_status(case.pk))
+        )
     return groups.filter(organisation_id__in=access.project_ids).prefetch_related("facilitators")
 
 
 def _my_status(case_id: int) -> Any:
     return Subquery(
-        GroupMembership.objects.filter(group=OuterRef("pk"), case_id=case_id, status__in=["requested", "active"]).values("status")[:1]
+        GroupMembership.objects.filter(
+            group=OuterRef("pk"), case_id=case_id, status__in=["requested", "active"]
+        ).values("status")[:1]
     )
 
 
@@ -98,7 +106,11 @@ def attendance_visible_to(user: Any) -> QuerySet[Attendance]:
 
 
 def members_of(group: PeerGroup) -> QuerySet[GroupMembership]:
-    return group.memberships.filter(status__in=["requested", "active"]).select_related("case").order_by("status", "case__first_name")
+    return (
+        group.memberships.filter(status__in=["requested", "active"])
+        .select_related("case")
+        .order_by("status", "case__first_name")
+    )
 
 
 def register_of(session: Session) -> list[dict[str, Any]]:
@@ -106,14 +118,19 @@ def register_of(session: Session) -> list[dict[str, Any]]:
     marks = {a.case_id: a for a in session.attendance.all()}
     members = (
         GroupMembership.objects.filter(group_id=session.group_id, joined_at__lte=session.ends_at)
-        .filter(Q(status=GroupMembership.Status.ACTIVE) | Q(status=GroupMembership.Status.LEFT, ended_at__gte=session.starts_at))
+        .filter(
+            Q(status=GroupMembership.Status.ACTIVE)
+            | Q(status=GroupMembership.Status.LEFT, ended_at__gte=session.starts_at)
+        )
         .select_related("case")
         .order_by("case__first_name", "case_id")
     )
     rows = []
     for membership in members:
         mark = marks.get(membership.case_id)
-        rows.append({"case": membership.case, "status": mark.status if mark else None, "source": mark.source if mark else None})
+        rows.append(
+            {"case": membership.case, "status": mark.status if mark else None, "source": mark.source if mark else None}
+        )
     return rows
 
 
@@ -146,7 +163,9 @@ def groups_of_case(case: YoungCarer) -> list[dict[str, Any]]:
                 "age_band": f"{group.min_age}-{group.max_age}",
                 "schedule": sched.summary(schedule) if schedule else "No regular schedule",
                 "venue": group.venue,
-                "member_since": timezone.localtime(membership.joined_at).date().isoformat() if membership.joined_at else None,
+                "member_since": timezone.localtime(membership.joined_at).date().isoformat()
+                if membership.joined_at
+                else None,
             }
         )
     return result
@@ -165,14 +184,19 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def peer_figures(*, organisation_ids: set[int] | list[int], start: date, end: date, group_id: int | None = None) -> dict[str, Any]:
+def peer_figures(
+    *, organisation_ids: set[int] | list[int], start: date, end: date, group_id: int | None = None
+) -> dict[str, Any]:
     """Sessions delivered, attendance rate, breaks given and new members for organisations over a period.
 
     The caller scopes ``organisation_ids`` to what the reader may see. Figures are counts only: no names.
     """
     low, high = _bounds(start, end)
     sessions = Session.objects.filter(
-        group__organisation_id__in=organisation_ids, starts_at__gte=low, starts_at__lt=high, status=Session.Status.SCHEDULED
+        group__organisation_id__in=organisation_ids,
+        starts_at__gte=low,
+        starts_at__lt=high,
+        status=Session.Status.SCHEDULED,
     )
     if group_id is not None:
         sessions = sessions.filter(group_id=group_id)
@@ -189,11 +213,17 @@ def peer_figures(*, organisation_ids: set[int] | list[int], start: date, end: da
     if group_id is not None:
         memberships = memberships.filter(group_id=group_id)
     breaks = Booking.objects.filter(
-        event__organisation_id__in=organisation_ids, event__kind__in=Event.BREAK_KINDS, status=Booking.Status.CONFIRMED,
-        event__status=Event.Status.SCHEDULED, event__starts_at__gte=low, event__starts_at__lt=high,
+        event__organisation_id__in=organisation_ids,
+        event__kind__in=Event.BREAK_KINDS,
+        status=Booking.Status.CONFIRMED,
+        event__status=Event.Status.SCHEDULED,
+        event__starts_at__gte=low,
+        event__starts_at__lt=high,
     )
     by_group = list(
-        delivered.values("group_id", "group__name").annotate(sessions=Count("id", distinct=True)).order_by("group__name")
+        delivered.values("group_id", "group__name")
+        .annotate(sessions=Count("id", distinct=True))
+        .order_by("group__name")
     )
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
@@ -206,6 +236,8 @@ def peer_figures(*, organisation_ids: set[int] | list[int], start: date, end: da
         "new_members": memberships.values("case_id").distinct().count(),
         "breaks_given": breaks.count(),
         "young_people_given_breaks": breaks.values("case_id").distinct().count(),
-        "by_group": [{"group_id": row["group_id"], "group": row["group__name"], "sessions_delivered": row["sessions"]} for row in by_group],
+        "by_group": [
+            {"group_id": row["group_id"], "group": row["group__name"], "sessions_delivered": row["sessions"]}
+            for row in by_group
+        ],
     }
-

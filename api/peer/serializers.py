@@ -34,9 +34,27 @@ class GroupSerializer(serializers.ModelSerializer[PeerGroup]):
     class Meta:
         model = PeerGroup
         fields = [
-            "id", "organisation", "name", "description", "min_age", "max_age", "capacity", "venue", "accessibility",
-            "transport_offered", "transport_notes", "recurrence", "exception_dates", "starts_on", "start_time",
-            "end_time", "schedule_summary", "is_active", "facilitators", "member_count", "my_status",
+            "id",
+            "organisation",
+            "name",
+            "description",
+            "min_age",
+            "max_age",
+            "capacity",
+            "venue",
+            "accessibility",
+            "transport_offered",
+            "transport_notes",
+            "recurrence",
+            "exception_dates",
+            "starts_on",
+            "start_time",
+            "end_time",
+            "schedule_summary",
+            "is_active",
+            "facilitators",
+            "member_count",
+            "my_status",
         ]
 
     def get_facilitators(self, group: PeerGroup) -> list[dict[str, Any]]:
@@ -145,9 +163,27 @@ class EventSerializer(serializers.ModelSerializer[Event]):
     class Meta:
         model = Event
         fields = [
-            "id", "organisation", "kind", "title", "description", "starts_at", "ends_at", "place", "what_to_bring",
-            "cost_pence", "capacity", "min_age", "max_age", "booking_opens_at", "booking_closes_at", "offer_hours",
-            "status", "note", "places_taken", "places_left", "waiting",
+            "id",
+            "organisation",
+            "kind",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "place",
+            "what_to_bring",
+            "cost_pence",
+            "capacity",
+            "min_age",
+            "max_age",
+            "booking_opens_at",
+            "booking_closes_at",
+            "offer_hours",
+            "status",
+            "note",
+            "places_taken",
+            "places_left",
+            "waiting",
         ]
 
     def get_places_left(self, event: Event) -> int | None:
@@ -182,13 +218,28 @@ class BookingSerializer(serializers.ModelSerializer[Booking]):
     class Meta:
         model = Booking
         fields = [
-            "id", "event", "young_carer", "status", "respond_by", "waiting_list_position", "parent_name",
-            "consent_requested_at", "confirmed_at", "cancelled_at", "created_at",
+            "id",
+            "event",
+            "young_carer",
+            "status",
+            "respond_by",
+            "waiting_list_position",
+            "parent_name",
+            "consent_requested_at",
+            "confirmed_at",
+            "cancelled_at",
+            "created_at",
         ]
 
     def get_event(self, booking: Booking) -> dict[str, Any]:
         event = booking.event
-        return {"id": event.pk, "title": event.title, "kind": event.kind, "starts_at": event.starts_at, "status": event.status}
+        return {
+            "id": event.pk,
+            "title": event.title,
+            "kind": event.kind,
+            "starts_at": event.starts_at,
+            "status": event.status,
+        }
 
     def get_waiting_list_position(self, booking: Booking) -> int | None:
         from api.peer.selectors import booking_position

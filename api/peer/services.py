@@ -71,20 +71,37 @@ def _apply_schedule(group: PeerGroup, data: dict[str, Any]) -> None:
     if missing:
         raise ServiceError(f"A schedule needs {', '.join(missing)}.", field=missing[0])
     days = tuple(day if isinstance(day, date) else date.fromisoformat(day) for day in values["exception_dates"] or [])
-    checked = sched.validate(sched.Schedule(values["recurrence"], days, values["starts_on"], values["start_time"], values["end_time"]))
+    checked = sched.validate(
+        sched.Schedule(values["recurrence"], days, values["starts_on"], values["start_time"], values["end_time"])
+    )
     group.recurrence = checked.rule
     group.exception_dates = [day.isoformat() for day in checked.exception_dates]
     group.starts_on, group.start_time, group.end_time = checked.starts_on, checked.start_time, checked.end_time
 
 
 GROUP_FIELDS = {
-    "name", "description", "min_age", "max_age", "capacity", "venue", "accessibility", "transport_offered",
-    "transport_notes", "recurrence", "exception_dates", "starts_on", "start_time", "end_time", "is_active",
+    "name",
+    "description",
+    "min_age",
+    "max_age",
+    "capacity",
+    "venue",
+    "accessibility",
+    "transport_offered",
+    "transport_notes",
+    "recurrence",
+    "exception_dates",
+    "starts_on",
+    "start_time",
+    "end_time",
+    "is_active",
 }
 
 
 @transaction.atomic
-def group_create(*, actor: User, organisation: Organisation, facilitators: Iterable[User] = (), **data: Any) -> PeerGroup:
+def group_create(
+    *, actor: User, organisation: Organisation, facilitators: Iterable[User] = (), **data: Any
+) -> PeerGroup:
     if organisation.pk not in staff_project_ids(actor):
         raise NotFound()
     unknown = set(data) - GROUP_FIELDS
@@ -100,17 +117,24 @@ def group_create(*, actor: User, organisation: Organisation, facilitators: Itera
 
 
 @transaction.atomic
-def group_update(*, actor: User, group: PeerGroup, facilitators: Iterable[User] | None = None, **data: Any) -> PeerGroup:
+def group_update(
+    *, actor: User, group: PeerGroup, facilitators: Iterable[User] | None = None, **data: Any
+) -> PeerGroup:
     unknown = set(data) - GROUP_FIELDS
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
     _age_band(data.get("min_age", group.min_age), data.get("max_age", group.max_age))
-    schedule_changed = any(key in data for key in ("recurrence", "exception_dates", "starts_on", "start_time", "end_time"))
+    schedule_changed = any(
+        key in data for key in ("recurrence", "exception_dates", "starts_on", "start_time", "end_time")
+    )
     for name, value in data.items():
         if name not in ("recurrence", "exception_dates", "starts_on", "start_time", "end_time"):
             setattr(group, name, value)
     _apply_schedule(group, data)
-    if data.get("capacity") is not None and group.memberships.filter(status=GroupMembership.Status.ACTIVE).count() > data["capacity"]:
+    if (
+        data.get("capacity") is not None
+        and group.memberships.filter(status=GroupMembership.Status.ACTIVE).count() > data["capacity"]
+    ):
         raise ServiceError("The group already has more members than that.", field="capacity")
     group.save()
     if facilitators is not None:
@@ -137,23 +161,32 @@ def _drop_sessions_off_schedule(*, actor: User, group: PeerGroup) -> None:
 
 
 @transaction.atomic
-def expand_group(*, group: PeerGroup, now: datetime | None = None) -> list[Session]:
-    """Create the sessions the schedule gives up to the horizon. Idempotent: one session per occurrence."""
+def expand_group(*, group: PeerGroup, now: datetime | None = None, since: datetime | None = None) -> list[Session]:
+    """Create the sessions the schedule gives up to the horizon. Idempotent: one session per occurrence.
+
+    ``since`` fills from an earlier time (a group set up mid-term, the demo); by default expansion continues
+    from where it last stopped.
+    """
     now = now or timezone.now()
     schedule = schedule_of(group)
     horizon = now + sched.HORIZON
-    if schedule is None or not group.is_active or (group.expanded_until and group.expanded_until >= horizon):
+    if schedule is None or not group.is_active:
         return []
-    start_from = max(now, group.expanded_until) if group.expanded_until else now
-    wanted = list(sched.occurrences(schedule, start_from, until=horizon))
-    existing = set(group.sessions.filter(occurrence__in=[start for start, _ in wanted]).values_list("occurrence", flat=True))
+    if since is None:
+        if group.expanded_until and group.expanded_until >= horizon:
+            return []
+        since = max(now, group.expanded_until) if group.expanded_until else now
+    wanted = list(sched.occurrences(schedule, since, until=horizon))
+    existing = set(
+        group.sessions.filter(occurrence__in=[start for start, _ in wanted]).values_list("occurrence", flat=True)
+    )
     fresh = [Session(group=group, occurrence=s, starts_at=s, ends_at=e) for s, e in wanted if s not in existing]
     try:
         with transaction.atomic():
             created = Session.objects.bulk_create(fresh)
     except IntegrityError:  # another expansion got there first: take what is missing one by one
         created = [s for s in fresh if _create_if_missing(s)]
-    group.expanded_until = horizon
+    group.expanded_until = max(horizon, group.expanded_until or horizon)
     group.save(update_fields=["expanded_until"])
     for session in created:
         schedule_session_reminders(session)
@@ -189,7 +222,9 @@ def _eligible(group: PeerGroup, case: YoungCarer) -> None:
         raise ServiceError("The young carer's case is closed.", field="young_carer")
     age = case.age()
     if not group.min_age <= age <= group.max_age:
-        raise ServiceError(f"This group is for ages {group.min_age} to {group.max_age}; they are {age}.", code="not_eligible")
+        raise ServiceError(
+            f"This group is for ages {group.min_age} to {group.max_age}; they are {age}.", code="not_eligible"
+        )
     if not group.is_active:
         raise Conflict("This group is no longer running.", code="group_inactive")
 
@@ -224,8 +259,12 @@ def member_add(*, actor: User, group: PeerGroup, case: YoungCarer) -> GroupMembe
     membership.status, membership.joined_at, membership.decided_by = GroupMembership.Status.ACTIVE, now, actor
     membership.save()
     if case.account_id:
-        notify(recipients=[case.account_id], kind="group.joined", context={"group": group.name, "group_id": group.pk},
-               dedupe_key=f"group.joined:{membership.pk}")
+        notify(
+            recipients=[case.account_id],
+            kind="group.joined",
+            context={"group": group.name, "group_id": group.pk},
+            dedupe_key=f"group.joined:{membership.pk}",
+        )
     return membership
 
 
@@ -265,11 +304,19 @@ def join_approve(*, actor: User, group: PeerGroup, case_id: int) -> GroupMembers
 @transaction.atomic
 def join_decline(*, actor: User, group: PeerGroup, case_id: int) -> GroupMembership:
     membership = _membership(group, case_id, GroupMembership.Status.REQUESTED)
-    membership.status, membership.ended_at, membership.decided_by = GroupMembership.Status.DECLINED, timezone.now(), actor
+    membership.status, membership.ended_at, membership.decided_by = (
+        GroupMembership.Status.DECLINED,
+        timezone.now(),
+        actor,
+    )
     membership.save()
     if membership.case.account_id:
-        notify(recipients=[membership.case.account_id], kind="group.join_declined", context={"group": group.name},
-               dedupe_key=f"group.join_declined:{membership.pk}")
+        notify(
+            recipients=[membership.case.account_id],
+            kind="group.join_declined",
+            context={"group": group.name},
+            dedupe_key=f"group.join_declined:{membership.pk}",
+        )
     return membership
 
 
@@ -286,20 +333,27 @@ def member_remove(*, actor: User, group: PeerGroup, case_id: int) -> GroupMember
 
 def _members_with_accounts(group_id: int) -> list[int]:
     return list(
-        GroupMembership.objects.filter(group_id=group_id, status=GroupMembership.Status.ACTIVE, case__account__isnull=False)
-        .values_list("case__account_id", flat=True)
+        GroupMembership.objects.filter(
+            group_id=group_id, status=GroupMembership.Status.ACTIVE, case__account__isnull=False
+        ).values_list("case__account_id", flat=True)
     )
 
 
 def _session_context(session: Session, **extra: Any) -> dict[str, Any]:
     return {
-        "group": session.group.name, "when": local_text(session.starts_at), "session_id": session.pk,
-        "venue": session.venue or session.group.venue or "the usual place", "note": session.note, **extra,
+        "group": session.group.name,
+        "when": local_text(session.starts_at),
+        "session_id": session.pk,
+        "venue": session.venue or session.group.venue or "the usual place",
+        "note": session.note,
+        **extra,
     }
 
 
 @transaction.atomic
-def session_move(*, actor: User, session: Session, starts_at: datetime, ends_at: datetime, venue: str | None = None, note: str = "") -> Session:
+def session_move(
+    *, actor: User, session: Session, starts_at: datetime, ends_at: datetime, venue: str | None = None, note: str = ""
+) -> Session:
     session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
     if session.status == Session.Status.CANCELLED:
         raise Conflict("The session is cancelled.", code="session_cancelled")
@@ -314,7 +368,12 @@ def session_move(*, actor: User, session: Session, starts_at: datetime, ends_at:
     if venue is not None:
         session.venue = venue
     session.save()
-    record_event(actor=actor, instance=session, event="session.move", details={"from": was.isoformat(), "to": starts_at.isoformat()})
+    record_event(
+        actor=actor,
+        instance=session,
+        event="session.move",
+        details={"from": was.isoformat(), "to": starts_at.isoformat()},
+    )
     notify(
         recipients=_members_with_accounts(session.group_id),
         kind="session.moved",
@@ -367,14 +426,24 @@ def register_submit(*, actor: User, session: Session, marks: list[dict[str, Any]
     )
     strangers = sorted(set(case_ids) - members)
     if strangers:
-        raise ServiceError(f"Not members of this group at the session: {', '.join(map(str, strangers))}.", field="marks")
+        raise ServiceError(
+            f"Not members of this group at the session: {', '.join(map(str, strangers))}.", field="marks"
+        )
     now = timezone.now()
     rows = [
-        Attendance(session=session, case_id=mark["young_carer"], status=mark["status"], source=Attendance.Source.REGISTER,
-                   recorded_by=actor, recorded_at=now)
+        Attendance(
+            session=session,
+            case_id=mark["young_carer"],
+            status=mark["status"],
+            source=Attendance.Source.REGISTER,
+            recorded_by=actor,
+            recorded_at=now,
+        )
         for mark in marks
     ]
-    existing = {a.case_id: a for a in Attendance.objects.select_for_update().filter(session=session, case_id__in=case_ids)}
+    existing = {
+        a.case_id: a for a in Attendance.objects.select_for_update().filter(session=session, case_id__in=case_ids)
+    }
     saved = []
     for row in rows:
         current = existing.get(row.case_id)
@@ -382,7 +451,12 @@ def register_submit(*, actor: User, session: Session, marks: list[dict[str, Any]
             row.save()
             saved.append(row)
         elif (current.status, current.source) != (row.status, row.source):
-            current.status, current.source, current.recorded_by, current.recorded_at = row.status, row.source, actor, now
+            current.status, current.source, current.recorded_by, current.recorded_at = (
+                row.status,
+                row.source,
+                actor,
+                now,
+            )
             current.save()
             saved.append(current)
         else:
@@ -401,7 +475,9 @@ def check_in_code_issue(*, actor: User, session: Session) -> Session:
     if session.status == Session.Status.CANCELLED:
         raise Conflict("The session was cancelled.", code="session_cancelled")
     if not session.starts_at - CHECK_IN_OPENS <= now < session.ends_at:
-        raise ServiceError("Check-in codes can be made from 30 minutes before the start until the end.", code="check_in_closed")
+        raise ServiceError(
+            "Check-in codes can be made from 30 minutes before the start until the end.", code="check_in_closed"
+        )
     session.check_in_code = _new_code()
     session.check_in_code_expires_at = min(now + CHECK_IN_CODE_TTL, session.ends_at)
     session.save(update_fields=["check_in_code", "check_in_code_expires_at", "updated_at"])
@@ -414,8 +490,11 @@ def check_in(*, actor: User, code: str) -> Attendance:
     case = require_own_case(actor)
     now = timezone.now()
     candidates = Session.objects.filter(
-        group__memberships__case=case, group__memberships__status=GroupMembership.Status.ACTIVE,
-        status=Session.Status.SCHEDULED, check_in_code_expires_at__gt=now, check_in_code__gt="",
+        group__memberships__case=case,
+        group__memberships__status=GroupMembership.Status.ACTIVE,
+        status=Session.Status.SCHEDULED,
+        check_in_code_expires_at__gt=now,
+        check_in_code__gt="",
     )
     session = next((s for s in candidates if secrets.compare_digest(s.check_in_code, code)), None)
     if session is None:

@@ -60,7 +60,9 @@ def session_reminder(session_id: int, lead_minutes: int, expected_start: str) ->
         recipients=list(members),
         kind="session.reminder",
         context={
-            "group": session.group.name, "when": _lead_text(lead_minutes), "session_id": session.pk,
+            "group": session.group.name,
+            "when": _lead_text(lead_minutes),
+            "session_id": session.pk,
             "venue": session.venue or session.group.venue or "the usual place",
         },
         dedupe_key=f"session.reminder:{session.pk}:{lead_minutes}:{expected_start}",
@@ -82,7 +84,9 @@ def event_reminder(event_id: int, lead_minutes: int, expected_start: str) -> Non
         recipients=list(booked),
         kind="event.reminder",
         context={
-            "event": event.title, "when": _lead_text(lead_minutes), "event_id": event.pk,
+            "event": event.title,
+            "when": _lead_text(lead_minutes),
+            "event_id": event.pk,
             "what_to_bring": event.what_to_bring or "nothing special",
         },
         dedupe_key=f"event.reminder:{event.pk}:{lead_minutes}:{expected_start}",
@@ -135,15 +139,22 @@ def send_consent_request(booking_id: int) -> None:
     body = render_to_string(
         "peer/consent_request.txt",
         {
-            "parent_name": booking.parent_name or "Parent or carer", "child": case.preferred_name or case.first_name,
-            "event": event, "start": start, "cost": cost, "respond_by": respond_by,
-            "url": consent_url(consent_token(booking)), "project": case.organisation.name,
+            "parent_name": booking.parent_name or "Parent or carer",
+            "child": case.preferred_name or case.first_name,
+            "event": event,
+            "start": start,
+            "cost": cost,
+            "respond_by": respond_by,
+            "url": consent_url(consent_token(booking)),
+            "project": case.organisation.name,
         },
     )
     try:
         send_mail(
             subject=f"{case.organisation.name}: please say yes or no to {event.title}",
-            message=body, from_email=None, recipient_list=[booking.parent_email],
+            message=body,
+            from_email=None,
+            recipient_list=[booking.parent_email],
         )
     except (SMTPException, OSError) as exc:
         raise TransientError(f"consent email not sent: {exc}") from exc
