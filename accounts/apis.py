@@ -27,19 +27,19 @@ from accounts.serializers import (
 )
 from cases.access import case_for_editor
 from core.errors import NotFound
-from core.views import ApiView, ApiViewSet
+from core.views import ApiView, ApiViewSet, actor
 
 
 class MeView(ApiView):
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(actor(request)).data)
 
     @extend_schema(request=MeUpdateSerializer, responses=MeSerializer)
     def patch(self, request: Request) -> Response:
         serializer = MeUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.user_update_profile(user=request.user, **serializer.validated_data)
+        user = services.user_update_profile(user=actor(request), **serializer.validated_data)
         return Response(MeSerializer(user).data)
 
 
@@ -54,7 +54,7 @@ class OrganisationViewSet(ApiViewSet):
     serializer_class = OrganisationSerializer
 
     def get_queryset(self) -> QuerySet[Organisation]:
-        return organisations_visible_to(self.request.user).order_by("name", "id")
+        return organisations_visible_to(actor(self.request)).order_by("name", "id")
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -70,14 +70,14 @@ class OrganisationViewSet(ApiViewSet):
     @action(detail=True, methods=["get"])
     def members(self, request: Request, pk: str) -> Response:
         organisation = self._managed(pk)
-        page = self.paginate_queryset(members_of(request.user, organisation))
+        page = self.paginate_queryset(members_of(actor(request), organisation))
         return self.get_paginated_response(MemberSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses=MemberSerializer)
     @action(detail=True, methods=["post"], url_path=r"members/(?P<membership_id>\d+)/end")
     def end_membership(self, request: Request, pk: str, membership_id: str) -> Response:
         membership = self._membership(pk, membership_id)
-        membership = services.membership_end(actor=request.user, membership=membership)
+        membership = services.membership_end(actor=actor(request), membership=membership)
         return Response(MemberSerializer(membership).data)
 
     @extend_schema(request=OnDutySerializer, responses=MemberSerializer)
@@ -87,19 +87,23 @@ class OrganisationViewSet(ApiViewSet):
         serializer = OnDutySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = services.membership_set_on_duty(
-            actor=request.user, membership=membership, on_duty=serializer.validated_data["is_on_duty"]
+            actor=actor(request), membership=membership, on_duty=serializer.validated_data["is_on_duty"]
         )
         return Response(MemberSerializer(membership).data)
 
     def _managed(self, pk: Any) -> Organisation:
         organisation_id = _int(pk)
-        if not (self.request.user.is_superuser or access_for(self.request.user).holds(organisation_id, *MANAGING_ROLES)):
+        if not (
+            self.request.user.is_superuser or access_for(self.request.user).holds(organisation_id, *MANAGING_ROLES)
+        ):
             raise NotFound()
         return Organisation.objects.get(pk=organisation_id)
 
     def _membership(self, pk: Any, membership_id: Any) -> Membership:
         organisation = self._managed(pk)
-        membership = Membership.objects.select_related("user").filter(organisation=organisation, pk=_int(membership_id)).first()
+        membership = (
+            Membership.objects.select_related("user").filter(organisation=organisation, pk=_int(membership_id)).first()
+        )
         if membership is None:
             raise NotFound()
         return membership
@@ -109,7 +113,7 @@ class InvitationViewSet(ApiViewSet):
     serializer_class = InvitationSerializer
 
     def get_queryset(self) -> QuerySet[Invitation]:
-        return invitations_visible_to(self.request.user)
+        return invitations_visible_to(actor(self.request))
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -126,14 +130,14 @@ class InvitationViewSet(ApiViewSet):
         if data["kind"] == Invitation.Kind.YOUNG_CARER:
             case = case_for_editor(request.user, data["case"])
             invitation, token = services.invitation_create_for_young_carer(
-                actor=request.user, case=case, email=data["email"]
+                actor=actor(request), case=case, email=data["email"]
             )
         else:
             organisation = Organisation.objects.filter(pk=data["organisation"]).first()
             if organisation is None:
                 raise NotFound()
             invitation, token = services.invitation_create_for_staff(
-                actor=request.user, organisation=organisation, role=data["role"], email=data["email"]
+                actor=actor(request), organisation=organisation, role=data["role"], email=data["email"]
             )
         invitation.token = token  # type: ignore[attr-defined]
         return Response(InvitationCreatedSerializer(invitation).data, status=status.HTTP_201_CREATED)
@@ -141,7 +145,7 @@ class InvitationViewSet(ApiViewSet):
     @extend_schema(request=None, responses=InvitationSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str) -> Response:
-        invitation = services.invitation_revoke(actor=request.user, invitation=self._get(pk))
+        invitation = services.invitation_revoke(actor=actor(request), invitation=self._get(pk))
         return Response(InvitationSerializer(invitation).data)
 
     def _get(self, pk: Any) -> Invitation:

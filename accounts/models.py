@@ -41,7 +41,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # type: ignore[misc]
 
     def __str__(self) -> str:
         return self.email
@@ -157,7 +157,10 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(kind="young_carer", case__isnull=False, role="") | models.Q(kind="staff", case__isnull=True) & ~models.Q(role="")),
+                condition=(
+                    models.Q(kind="young_carer", case__isnull=False, role="")
+                    | models.Q(kind="staff", case__isnull=True) & ~models.Q(role="")
+                ),
                 name="invitation_kind_shape",
             )
         ]

@@ -40,7 +40,14 @@ class MeSerializer(serializers.ModelSerializer[User]):
     class Meta:
         model = User
         fields = [
-            "id", "email", "first_name", "last_name", "locale", "memberships", "young_carer_id", "mfa_enabled",
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "locale",
+            "memberships",
+            "young_carer_id",
+            "mfa_enabled",
             "mfa_required",
         ]
         read_only_fields = ["id", "email"]
@@ -78,7 +85,18 @@ class InvitationSerializer(serializers.ModelSerializer[Invitation]):
 
     class Meta:
         model = Invitation
-        fields = ["id", "kind", "organisation", "case", "role", "email", "state", "created_at", "expires_at", "accepted_at"]
+        fields = [
+            "id",
+            "kind",
+            "organisation",
+            "case",
+            "role",
+            "email",
+            "state",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+        ]
 
 
 class InvitationCreatedSerializer(InvitationSerializer):
@@ -99,7 +117,9 @@ class InvitationCreateSerializer(serializers.Serializer[Any]):
         if attrs["kind"] == Invitation.Kind.YOUNG_CARER and not attrs.get("case"):
             raise serializers.ValidationError({"case": ["A young carer invitation is tied to a case."]})
         if attrs["kind"] == Invitation.Kind.STAFF:
-            missing = {name: ["This field is required."] for name in ("organisation", "role", "email") if not attrs.get(name)}
+            missing = {
+                name: ["This field is required."] for name in ("organisation", "role", "email") if not attrs.get(name)
+            }
             if missing:
                 raise serializers.ValidationError(missing)
         return attrs

@@ -116,7 +116,9 @@ def invitation_check(token: str, email: str = "") -> Invitation:
         raise InvitationInvalid("This invitation code is not recognised.", field="invitation")
     state = invitation.state
     if state != "pending":
-        raise InvitationInvalid(f"This invitation has been {state if state != 'expired' else 'expired'}.", field="invitation")
+        raise InvitationInvalid(
+            f"This invitation has been {state if state != 'expired' else 'expired'}.", field="invitation"
+        )
     if invitation.email and email and invitation.email.lower() != email.strip().lower():
         raise InvitationInvalid("This invitation was sent to a different email address.", field="email")
     return invitation
@@ -157,7 +159,9 @@ def membership_end(*, actor: User, membership: Membership) -> Membership:
 
 
 def membership_set_on_duty(*, actor: User, membership: Membership, on_duty: bool) -> Membership:
-    if not (actor.is_superuser or access_for(actor).holds(membership.organisation_id, Role.PROJECT_MANAGER, Role.ADMIN)):
+    if not (
+        actor.is_superuser or access_for(actor).holds(membership.organisation_id, Role.PROJECT_MANAGER, Role.ADMIN)
+    ):
         raise NotFound()
     membership.is_on_duty = on_duty
     membership.save(update_fields=["is_on_duty"])

@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from audit.models import AuditEntry
 
-
 # auditlog registers its own admin for the swapped model; ours is read-only.
 if admin.site.is_registered(AuditEntry):
     admin.site.unregister(AuditEntry)

@@ -13,8 +13,19 @@ class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
     class Meta:
         model = AuditEntry
         fields = [
-            "id", "timestamp", "actor", "action", "event", "model", "object_pk", "object_repr", "case_id", "changes",
-            "client", "remote_addr", "user_agent",
+            "id",
+            "timestamp",
+            "actor",
+            "action",
+            "event",
+            "model",
+            "object_pk",
+            "object_repr",
+            "case_id",
+            "changes",
+            "client",
+            "remote_addr",
+            "user_agent",
         ]
 
     def get_model(self, entry: AuditEntry) -> str:

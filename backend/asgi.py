@@ -9,8 +9,8 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from backend.routing import websocket_urlpatterns  # noqa: E402
 from accounts.ws_auth import OriginCheckMiddleware, TokenAuthMiddleware  # noqa: E402
+from backend.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, Role, User
 from cases.models import CaringRole, Consent, YoungCarer
 
-DEFAULT_PASSWORD = "demo-pass-2026"
+DEFAULT_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password
 
 
 @dataclass
@@ -72,12 +72,12 @@ def _birthday(today: date, years: int, months: int) -> date:
     return today - relativedelta(years=years, months=months)
 
 
-def _case(
-    organisation: Organisation, first: str, last: str, born: date, **extra: Any
-) -> YoungCarer:
+def _case(organisation: Organisation, first: str, last: str, born: date, **extra: Any) -> YoungCarer:
     case = YoungCarer.objects.filter(organisation=organisation, first_name=first, last_name=last).first()
     if case is None:
-        case = YoungCarer.objects.create(organisation=organisation, first_name=first, last_name=last, date_of_birth=born, **extra)
+        case = YoungCarer.objects.create(
+            organisation=organisation, first_name=first, last_name=last, date_of_birth=born, **extra
+        )
     return case
 
 
@@ -133,17 +133,53 @@ def build_cast(password: str = DEFAULT_PASSWORD) -> Cast:
     _member(cleo, council, Role.COMMISSIONER)
 
     active = YoungCarer.Status.ACTIVE
-    jo_case = _case(riverside, "Jo", "Taylor", _birthday(today, 10, 4), school=st_annes, key_worker=priya, status=active, account=jo)
-    sam_case = _case(riverside, "Sam", "Green", _birthday(today, 15, 2), school=northgate, key_worker=priya, status=active, account=sam)
+    jo_case = _case(
+        riverside, "Jo", "Taylor", _birthday(today, 10, 4), school=st_annes, key_worker=priya, status=active, account=jo
+    )
+    sam_case = _case(
+        riverside,
+        "Sam",
+        "Green",
+        _birthday(today, 15, 2),
+        school=northgate,
+        key_worker=priya,
+        status=active,
+        account=sam,
+    )
     alex_case = _case(
-        riverside, "Alex", "Morgan", _birthday(today, 17, 6), school=hillside, key_worker=priya, status=active, account=alex,
+        riverside,
+        "Alex",
+        "Morgan",
+        _birthday(today, 17, 6),
+        school=hillside,
+        key_worker=priya,
+        status=active,
+        account=alex,
         contingency_plan="If Dad goes into hospital, Alex stays with Aunt Carol (07700 900123) and tells Priya.",
     )
     kai_case = _case(eastbank, "Kai", "Lewis", _birthday(today, 12, 1), key_worker=dev, status=active)
 
-    _caring(jo_case, "Mum", CaringRole.Relationship.PARENT, CaringRole.Condition.PHYSICAL_ILLNESS, ["domestic", "emotional", "personal_care"])
-    _caring(sam_case, "Ben (brother)", CaringRole.Relationship.SIBLING, CaringRole.Condition.AUTISM, ["sibling_care", "emotional"])
-    _caring(alex_case, "Dad", CaringRole.Relationship.PARENT, CaringRole.Condition.MENTAL_HEALTH, ["emotional", "household_management", "medication"])
+    _caring(
+        jo_case,
+        "Mum",
+        CaringRole.Relationship.PARENT,
+        CaringRole.Condition.PHYSICAL_ILLNESS,
+        ["domestic", "emotional", "personal_care"],
+    )
+    _caring(
+        sam_case,
+        "Ben (brother)",
+        CaringRole.Relationship.SIBLING,
+        CaringRole.Condition.AUTISM,
+        ["sibling_care", "emotional"],
+    )
+    _caring(
+        alex_case,
+        "Dad",
+        CaringRole.Relationship.PARENT,
+        CaringRole.Condition.MENTAL_HEALTH,
+        ["emotional", "household_management", "medication"],
+    )
     _caring(kai_case, "Gran", CaringRole.Relationship.GRANDPARENT, CaringRole.Condition.DEMENTIA, ["domestic"])
 
     _consent(jo_case, Consent.Subject.SUPPORT, Consent.Basis.PARENT, "Karen Taylor", "mother", priya)
@@ -166,7 +202,26 @@ def build_cast(password: str = DEFAULT_PASSWORD) -> Cast:
         ("Alex", "young carer, 17 and a half", alex.email),
     ]
     return Cast(
-        riverside, eastbank, adult_services, northgate, st_annes, hillside, council,
-        priya, tom, dev, khan, ade, grace, cleo, jo, sam, alex,
-        jo_case, sam_case, alex_case, kai_case, logins,
+        riverside,
+        eastbank,
+        adult_services,
+        northgate,
+        st_annes,
+        hillside,
+        council,
+        priya,
+        tom,
+        dev,
+        khan,
+        ade,
+        grace,
+        cleo,
+        jo,
+        sam,
+        alex,
+        jo_case,
+        sam_case,
+        alex_case,
+        kai_case,
+        logins,
     )

@@ -119,8 +119,15 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
     }
 
 
-def latency(url: str, n: int, *, headers: dict[str, str] | None = None, warmup: int = 10, method: str = "GET",
-            json_body: Any = None) -> dict[str, float]:
+def latency(
+    url: str,
+    n: int,
+    *,
+    headers: dict[str, str] | None = None,
+    warmup: int = 10,
+    method: str = "GET",
+    json_body: Any = None,
+) -> dict[str, float]:
     """Sequential requests on one keep-alive connection; every response must be 2xx."""
     samples = []
     with httpx.Client(headers=headers or {}, timeout=30) as client:

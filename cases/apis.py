@@ -28,7 +28,7 @@ from cases.serializers import (
     YoungCarerWriteSerializer,
 )
 from core.errors import NotFound, ServiceError
-from core.views import ApiViewSet
+from core.views import ApiViewSet, actor
 
 
 class YoungCarerFilter(filters.FilterSet):
@@ -45,7 +45,9 @@ class YoungCarerFilter(filters.FilterSet):
     def filter_q(self, queryset: QuerySet[YoungCarer], name: str, value: str) -> QuerySet[YoungCarer]:
         from django.db.models import Q
 
-        return queryset.filter(Q(first_name__icontains=value) | Q(last_name__icontains=value) | Q(preferred_name__icontains=value))
+        return queryset.filter(
+            Q(first_name__icontains=value) | Q(last_name__icontains=value) | Q(preferred_name__icontains=value)
+        )
 
 
 class YoungCarerViewSet(ApiViewSet):
@@ -62,12 +64,12 @@ class YoungCarerViewSet(ApiViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         assert page is not None
-        record_access(actor=request.user, instances=page, event="case.list")
+        record_access(actor=actor(request), instances=page, event="case.list")
         return self.get_paginated_response(YoungCarerListSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         case = self._readable(pk, with_roles=True)
-        record_access(actor=request.user, instances=[case], event="case.read")
+        record_access(actor=actor(request), instances=[case], event="case.read")
         return Response(YoungCarerSerializer(case).data)
 
     @extend_schema(request=YoungCarerWriteSerializer, responses={201: YoungCarerSerializer})
@@ -76,7 +78,7 @@ class YoungCarerViewSet(ApiViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         organisation = data.pop("organisation", None) or self._only_project(request)
-        case = services.young_carer_create(actor=request.user, organisation=organisation, **data)
+        case = services.young_carer_create(actor=actor(request), organisation=organisation, **data)
         return Response(YoungCarerSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=YoungCarerWriteSerializer, responses=YoungCarerSerializer)
@@ -87,7 +89,7 @@ class YoungCarerViewSet(ApiViewSet):
         data = dict(serializer.validated_data)
         if "organisation" in data:
             raise ServiceError("A case cannot move to another organisation here.", field="organisation")
-        case = services.young_carer_update(actor=request.user, case=case, **data)
+        case = services.young_carer_update(actor=actor(request), case=case, **data)
         return Response(YoungCarerSerializer(case).data)
 
     @extend_schema(request=CloseSerializer, responses=YoungCarerSerializer)
@@ -96,14 +98,14 @@ class YoungCarerViewSet(ApiViewSet):
         case = case_for_editor(request.user, self._id(pk))
         serializer = CloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = services.young_carer_close(actor=request.user, case=case, **serializer.validated_data)
+        case = services.young_carer_close(actor=actor(request), case=case, **serializer.validated_data)
         return Response(YoungCarerSerializer(case).data)
 
     @extend_schema(request=None, responses=YoungCarerSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
         case = case_for_editor(request.user, self._id(pk))
-        case = services.young_carer_reopen(actor=request.user, case=case)
+        case = services.young_carer_reopen(actor=actor(request), case=case)
         return Response(YoungCarerSerializer(case).data)
 
     @extend_schema(methods=["get"], responses=CaringRoleSerializer(many=True))
@@ -116,7 +118,7 @@ class YoungCarerViewSet(ApiViewSet):
         case = case_for_editor(request.user, self._id(pk))
         serializer = CaringRoleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        role = services.caring_role_add(actor=request.user, case=case, **serializer.validated_data)
+        role = services.caring_role_add(actor=actor(request), case=case, **serializer.validated_data)
         return Response(CaringRoleSerializer(role).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["patch"], request=CaringRoleSerializer, responses=CaringRoleSerializer)
@@ -128,11 +130,11 @@ class YoungCarerViewSet(ApiViewSet):
         if role is None:
             raise NotFound()
         if request.method == "DELETE":
-            services.caring_role_remove(actor=request.user, role=role)
+            services.caring_role_remove(actor=actor(request), role=role)
             return Response(status=status.HTTP_204_NO_CONTENT)
         serializer = CaringRoleSerializer(role, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        role = services.caring_role_update(actor=request.user, role=role, **serializer.validated_data)
+        role = services.caring_role_update(actor=actor(request), role=role, **serializer.validated_data)
         return Response(CaringRoleSerializer(role).data)
 
     @extend_schema(methods=["get"], responses=ConsentSerializer(many=True))
@@ -145,7 +147,7 @@ class YoungCarerViewSet(ApiViewSet):
         case = case_for_editor(request.user, self._id(pk))
         serializer = ConsentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        consent = services.consent_record(actor=request.user, case=case, **serializer.validated_data)
+        consent = services.consent_record(actor=actor(request), case=case, **serializer.validated_data)
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=WithdrawSerializer, responses=ConsentSerializer)
@@ -157,7 +159,7 @@ class YoungCarerViewSet(ApiViewSet):
             raise NotFound()
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        consent = services.consent_withdraw(actor=request.user, consent=consent, **serializer.validated_data)
+        consent = services.consent_withdraw(actor=actor(request), consent=consent, **serializer.validated_data)
         return Response(ConsentSerializer(consent).data)
 
     # -- helpers ---------------------------------------------------------------

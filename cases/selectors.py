@@ -12,7 +12,7 @@ def young_carers_visible_to(user: Any) -> QuerySet[YoungCarer]:
     """Cases the user may read. Young carers: their own. Project staff (with MFA): their projects'. Others: none."""
     access = require_case_data_access(user)
     cases = YoungCarer.objects.select_related("organisation", "school", "key_worker")
-    if access.is_young_carer:
+    if access.young_carer_id is not None:
         return cases.filter(pk=access.young_carer_id)
     return cases.filter(organisation_id__in=access.project_ids)
 

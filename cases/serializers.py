@@ -29,7 +29,15 @@ class CaringRoleSerializer(serializers.ModelSerializer[CaringRole]):
 
     class Meta:
         model = CaringRole
-        fields = ["id", "cared_for", "relationship", "condition_category", "caring_tasks", "hours_per_week", "created_at"]
+        fields = [
+            "id",
+            "cared_for",
+            "relationship",
+            "condition_category",
+            "caring_tasks",
+            "hours_per_week",
+            "created_at",
+        ]
         read_only_fields = ["id", "created_at"]
 
 
@@ -40,8 +48,19 @@ class ConsentSerializer(serializers.ModelSerializer[Consent]):
     class Meta:
         model = Consent
         fields = [
-            "id", "subject", "given", "basis", "given_by_name", "given_by_relationship", "given_at", "valid_until",
-            "notes", "recorded_by", "recorded_at", "withdrawn_at", "in_force",
+            "id",
+            "subject",
+            "given",
+            "basis",
+            "given_by_name",
+            "given_by_relationship",
+            "given_at",
+            "valid_until",
+            "notes",
+            "recorded_by",
+            "recorded_at",
+            "withdrawn_at",
+            "in_force",
         ]
         read_only_fields = ["id", "recorded_by", "recorded_at", "withdrawn_at", "in_force"]
         extra_kwargs = {"given_at": {"required": False}, "basis": {"required": True}}
@@ -58,7 +77,17 @@ class YoungCarerListSerializer(serializers.ModelSerializer[YoungCarer]):
 
     class Meta:
         model = YoungCarer
-        fields = ["id", "reference", "first_name", "last_name", "preferred_name", "age", "status", "key_worker", "school"]
+        fields = [
+            "id",
+            "reference",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "age",
+            "status",
+            "key_worker",
+            "school",
+        ]
 
     def get_age(self, case: YoungCarer) -> int:
         return case.age()
@@ -72,9 +101,22 @@ class YoungCarerSerializer(YoungCarerListSerializer):
     class Meta(YoungCarerListSerializer.Meta):
         fields = [
             *YoungCarerListSerializer.Meta.fields,
-            "organisation", "date_of_birth", "closed_reason", "closed_note", "closed_at", "communication_needs",
-            "language", "interpreter_needed", "contingency_plan", "gender", "ethnicity", "disability",
-            "caring_roles", "has_app_account", "created_at", "updated_at",
+            "organisation",
+            "date_of_birth",
+            "closed_reason",
+            "closed_note",
+            "closed_at",
+            "communication_needs",
+            "language",
+            "interpreter_needed",
+            "contingency_plan",
+            "gender",
+            "ethnicity",
+            "disability",
+            "caring_roles",
+            "has_app_account",
+            "created_at",
+            "updated_at",
         ]
 
     def get_has_app_account(self, case: YoungCarer) -> bool:
@@ -89,8 +131,19 @@ class YoungCarerWriteSerializer(serializers.ModelSerializer[YoungCarer]):
     class Meta:
         model = YoungCarer
         fields = [
-            "organisation", "first_name", "last_name", "preferred_name", "date_of_birth", "school", "key_worker",
-            "communication_needs", "language", "interpreter_needed", "contingency_plan", "gender", "ethnicity",
+            "organisation",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "school",
+            "key_worker",
+            "communication_needs",
+            "language",
+            "interpreter_needed",
+            "contingency_plan",
+            "gender",
+            "ethnicity",
             "disability",
         ]
 

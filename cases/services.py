@@ -45,7 +45,9 @@ def _check_school(school: Organisation | None) -> None:
 
 @transaction.atomic
 def young_carer_create(*, actor: User, organisation: Organisation, **data: Any) -> YoungCarer:
-    if organisation.kind != Organisation.Kind.PROJECT or not access_for(actor).holds(organisation.pk, *PROJECT_STAFF_ROLES):
+    if organisation.kind != Organisation.Kind.PROJECT or not access_for(actor).holds(
+        organisation.pk, *PROJECT_STAFF_ROLES
+    ):
         raise NotFound()
     _check_date_of_birth(data["date_of_birth"])
     _check_key_worker(data.get("key_worker"), organisation.pk)
@@ -55,8 +57,19 @@ def young_carer_create(*, actor: User, organisation: Organisation, **data: Any) 
 
 
 EDITABLE_FIELDS = {
-    "first_name", "last_name", "preferred_name", "date_of_birth", "school", "key_worker", "communication_needs",
-    "language", "interpreter_needed", "contingency_plan", "gender", "ethnicity", "disability",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "school",
+    "key_worker",
+    "communication_needs",
+    "language",
+    "interpreter_needed",
+    "contingency_plan",
+    "gender",
+    "ethnicity",
+    "disability",
 }
 
 
@@ -89,7 +102,12 @@ def young_carer_close(*, actor: User, case: YoungCarer, reason: str, note: str =
         raise ServiceError("Give a reason for closing the case.", field="reason")
     if reason == YoungCarer.ClosedReason.OTHER and not note.strip():
         raise ServiceError("Say why the case is closed when the reason is 'other'.", field="note")
-    case.status, case.closed_reason, case.closed_note, case.closed_at = YoungCarer.Status.CLOSED, reason, note, timezone.now()
+    case.status, case.closed_reason, case.closed_note, case.closed_at = (
+        YoungCarer.Status.CLOSED,
+        reason,
+        note,
+        timezone.now(),
+    )
     case.save()
     return case
 
@@ -160,7 +178,9 @@ def consent_record(
     if basis in SELF_BASES and given_by_relationship.strip().lower() != "self":
         raise ServiceError("The young person's own or Gillick consent is given by them ('self').", field="basis")
     if basis == Consent.Basis.GILLICK and case.age() >= 16:
-        raise ServiceError("Gillick competence applies under 16; at 16 and over it is their own consent.", field="basis")
+        raise ServiceError(
+            "Gillick competence applies under 16; at 16 and over it is their own consent.", field="basis"
+        )
     return Consent.objects.create(
         case=case,
         subject=subject,

@@ -34,11 +34,10 @@ class Replay(Exception):
     response: Response
 
 
-def _fingerprint(request: Request) -> str:
+def fingerprint(method: str, path: str, body: bytes) -> str:
     digest = hashlib.sha256()
-    digest.update(request.method.encode() if request.method else b"")
-    digest.update(b"\0" + request.path.encode() + b"\0")
-    digest.update(request.body)
+    digest.update(method.encode() + b"\0" + path.encode() + b"\0")
+    digest.update(body)
     return digest.hexdigest()
 
 
@@ -49,16 +48,18 @@ def begin(request: Request) -> IdempotencyRecord | None:
         return None
     if not key.strip() or len(key) > MAX_KEY_LENGTH:
         raise ServiceError(f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.", code="invalid_idempotency_key")
-    fingerprint = _fingerprint(request)
+    request_fingerprint = fingerprint(request.method or "", request.path, request.body)
     now = timezone.now()
-    IdempotencyRecord.objects.filter(user=request.user, key=key, created_at__lt=now - settings.IDEMPOTENCY_KEY_TTL).delete()
+    IdempotencyRecord.objects.filter(
+        user=request.user, key=key, created_at__lt=now - settings.IDEMPOTENCY_KEY_TTL
+    ).delete()
     try:
         with transaction.atomic():
-            return IdempotencyRecord.objects.create(user=request.user, key=key, fingerprint=fingerprint)
+            return IdempotencyRecord.objects.create(user=request.user, key=key, fingerprint=request_fingerprint)
     except IntegrityError:
         pass
     record = IdempotencyRecord.objects.get(user=request.user, key=key)
-    if record.fingerprint != fingerprint:
+    if record.fingerprint != request_fingerprint:
         raise ServiceError(
             f"This {HEADER} was already used with a different request body.",
             code="idempotency_key_reused",

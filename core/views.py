@@ -17,6 +17,15 @@ from rest_framework.views import APIView
 from core import idempotency
 
 
+def actor(request: Request) -> Any:
+    """The signed-in user of an API request (views require authentication by default), typed for services."""
+    from accounts.models import User
+
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 class IdempotentMixin:
     """Honours ``Idempotency-Key`` on POST. Mixed into every API base class below."""
 
@@ -94,4 +103,6 @@ def ready(request: HttpRequest) -> JsonResponse:
         except Exception as exc:  # noqa: BLE001 - any failure means "not ready"; the name is reported
             results[name] = f"error: {type(exc).__name__}"
     healthy = all(value == "ok" for value in results.values())
-    return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": results}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": results}, status=200 if healthy else 503
+    )

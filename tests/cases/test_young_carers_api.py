@@ -88,8 +88,12 @@ def test_listing_keeps_a_flat_query_count(cast, client_for, django_assert_max_nu
         client.get("/api/v1/young-carers/")
     for index in range(30):
         YoungCarer.objects.create(
-            organisation=cast.riverside, first_name=f"Extra{index}", last_name="Carer",
-            date_of_birth=cast.sam_case.date_of_birth, key_worker=cast.priya, school=cast.northgate,
+            organisation=cast.riverside,
+            first_name=f"Extra{index}",
+            last_name="Carer",
+            date_of_birth=cast.sam_case.date_of_birth,
+            key_worker=cast.priya,
+            school=cast.northgate,
         )
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get("/api/v1/young-carers/")
@@ -106,7 +110,9 @@ class TestCreate:
         assert response.status_code == 201, response.json()
         case = YoungCarer.objects.get(pk=response.json()["id"])
         assert case.organisation == cast.riverside and case.status == "active"
-        created = AuditEntry.objects.get(action=AuditEntry.Action.CREATE, object_pk=str(case.pk), content_type__model="youngcarer")
+        created = AuditEntry.objects.get(
+            action=AuditEntry.Action.CREATE, object_pk=str(case.pk), content_type__model="youngcarer"
+        )
         assert created.actor == cast.priya
 
     @pytest.mark.parametrize("persona", ["young_carer", "school_staff", "adult_services", "commissioner"])
@@ -118,7 +124,9 @@ class TestCreate:
         assert not YoungCarer.objects.filter(first_name="Lee").exists()
 
     def test_a_worker_of_another_project_cannot_open_one_in_ours(self, cast, client_for):
-        response = client_for(cast.dev).post("/api/v1/young-carers/", {**self.payload, "organisation": cast.riverside.pk})
+        response = client_for(cast.dev).post(
+            "/api/v1/young-carers/", {**self.payload, "organisation": cast.riverside.pk}
+        )
         assert_error(response, 404)
         assert not YoungCarer.objects.filter(first_name="Lee").exists()
 

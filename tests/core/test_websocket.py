@@ -1,0 +1,127 @@
+"""The live socket at /ws/v1/: allauth tokens, the Origin check, and per-user events after commit."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.db import transaction
+
+from backend.asgi import application
+from core.events import send_event_on_commit
+from tests.conftest import session_token_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def _connect(path: str = "/ws/v1/", headers: list[tuple[bytes, bytes]] | None = None):
+    communicator = WebsocketCommunicator(application, path, headers=headers or [])
+    connected, code = await communicator.connect(timeout=5)
+    return communicator, connected, code
+
+
+def _commit_event(user_ids: list[int], event: str, payload: dict) -> None:
+    with transaction.atomic():
+        send_event_on_commit(user_ids, event, payload)
+
+
+def _rolled_back_event(user_ids: list[int], event: str, payload: dict) -> None:
+    try:
+        with transaction.atomic():
+            send_event_on_commit(user_ids, event, payload)
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+
+
+def test_a_session_token_opens_the_socket_and_events_arrive_after_commit(cast):
+    token = session_token_for(cast.priya)
+
+    async def scenario():
+        communicator, connected, _ = await _connect(headers=[(b"x-session-token", token.encode())])
+        assert connected
+        hello = await communicator.receive_json_from(timeout=5)
+        await sync_to_async(_commit_event)([cast.priya.pk], "alert.raised", {"id": 7})
+        message = await communicator.receive_json_from(timeout=5)
+        nothing_else = await communicator.receive_nothing(timeout=0.2)
+        await communicator.disconnect()
+        return hello, message, nothing_else
+
+    hello, message, nothing_else = async_to_sync(scenario)()
+    assert hello == {"event": "hello", "data": {"user_id": cast.priya.pk}}
+    assert message == {"event": "alert.raised", "data": {"id": 7}}
+    assert nothing_else
+
+
+def test_a_rolled_back_change_sends_nothing(cast):
+    token = session_token_for(cast.sam)
+
+    async def scenario():
+        communicator, connected, _ = await _connect(path=f"/ws/v1/?session_token={token}")
+        assert connected
+        await communicator.receive_json_from(timeout=5)
+        await sync_to_async(_rolled_back_event)([cast.sam.pk], "notification.created", {"id": 1})
+        quiet = await communicator.receive_nothing(timeout=0.3)
+        await communicator.disconnect()
+        return quiet
+
+    assert async_to_sync(scenario)()
+
+
+def test_events_go_only_to_their_user(cast):
+    jo_token = session_token_for(cast.jo)
+
+    async def scenario():
+        jo, connected, _ = await _connect(headers=[(b"x-session-token", jo_token.encode())])
+        assert connected
+        await jo.receive_json_from(timeout=5)
+        await sync_to_async(_commit_event)([cast.sam.pk], "notification.created", {"id": 1})
+        quiet = await jo.receive_nothing(timeout=0.3)
+        await jo.disconnect()
+        return quiet
+
+    assert async_to_sync(scenario)()
+
+
+def test_a_jwt_opens_the_socket(cast):
+    from rest_framework.test import APIClient
+
+    response = APIClient().post(
+        "/_allauth/app/v1/auth/login", {"email": "sam@demo.example", "password": "demo-pass-2026"}, format="json"
+    )
+    access = response.json()["meta"]["access_token"]
+
+    async def scenario():
+        communicator, connected, _ = await _connect(headers=[(b"authorization", f"Bearer {access}".encode())])
+        if connected:
+            await communicator.disconnect()
+        return connected
+
+    assert async_to_sync(scenario)()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [[], [(b"x-session-token", b"not-a-token")], [(b"authorization", b"Bearer not.a.jwt")]],
+    ids=["missing", "bad-session-token", "bad-jwt"],
+)
+def test_a_missing_or_bad_token_is_refused(cast, headers):
+    async def scenario():
+        _, connected, code = await _connect(headers=headers)
+        return connected, code
+
+    connected, code = async_to_sync(scenario)()
+    assert not connected and code == 4401
+
+
+def test_a_foreign_browser_origin_is_refused_even_with_a_good_token(cast):
+    token = session_token_for(cast.sam).encode()
+
+    async def scenario(origin: bytes):
+        communicator, connected, _ = await _connect(headers=[(b"x-session-token", token), (b"origin", origin)])
+        if connected:
+            await communicator.disconnect()
+        return connected
+
+    assert not async_to_sync(scenario)(b"https://evil.example")
+    assert async_to_sync(scenario)(b"http://localhost")
