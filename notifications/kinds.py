@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import models
+from django_stubs_ext import StrOrPromise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,14 +33,16 @@ class Category(models.TextChoices):
 
 @dataclass(frozen=True)
 class Kind:
+    """``ttl``: how long a push stays worth sending when ``notify()`` is given no ``expires_at``."""
+
     name: str
     category: str
-    title: str
-    body: str
+    title: StrOrPromise
+    body: StrOrPromise
     urgent: bool = False
     deep_link: str = ""
-    discreet_title: str = _("You have a new update")  # type: ignore[assignment]
-    discreet_body: str = _("Open the app to see it.")  # type: ignore[assignment]
+    discreet_title: StrOrPromise = _("You have a new update")
+    discreet_body: StrOrPromise = _("Open the app to see it.")
     ttl: timedelta | None = None
 
 

@@ -1,0 +1,147 @@
+"""HTTP for the inbox, devices and push preferences: the signed-in person's own, nobody else's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.errors import ServiceError
+from core.pagination import CursorPagination
+from core.views import ApiView, ApiViewSet
+from notifications import selectors, services
+from notifications.serializers import (
+    DeviceRegisterSerializer,
+    DeviceSerializer,
+    MarkAllReadInputSerializer,
+    MarkAllReadOutputSerializer,
+    NotificationSerializer,
+    PreferencesInputSerializer,
+    PreferencesSerializer,
+    UnreadCountSerializer,
+)
+
+
+def _int(value: Any, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ServiceError(f"{name} must be a whole number.", field=name) from None
+    if number < 0:
+        raise ServiceError(f"{name} must not be negative.", field=name)
+    return number
+
+
+class InboxPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+
+
+class NotificationViewSet(ApiViewSet):
+    """The inbox: the truth behind the live socket. A reconnecting client asks for ``?after_id=<last id seen>``."""
+
+    serializer_class = NotificationSerializer
+    pagination_class = InboxPagination
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        after_id = _int(params["after_id"], "after_id") if params.get("after_id") else None
+        unread = {"true": True, "1": True, "false": False, "0": False}.get(params.get("unread", "").lower())
+        if params.get("unread") and unread is None:
+            raise ServiceError("unread must be true or false.", field="unread")
+        return selectors.inbox_for(self.request.user, after_id=after_id, unread=unread)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "after_id", OpenApiTypes.INT, description="Only items newer than this id (after a reconnect)."
+            ),
+            OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread (true) or read (false) items."),
+        ],
+        responses=NotificationSerializer(many=True),
+    )
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None
+        return self.get_paginated_response(NotificationSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(NotificationSerializer(selectors.notification_for(request.user, int(pk))).data)
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str) -> Response:
+        item = selectors.notification_for(request.user, int(pk))
+        item = services.notification_mark_read(actor=request.user, notification=item)
+        return Response(NotificationSerializer(item).data)
+
+    @extend_schema(request=MarkAllReadInputSerializer, responses=MarkAllReadOutputSerializer)
+    @action(detail=False, methods=["post"], url_path="read-all", pagination_class=None)
+    def read_all(self, request: Request) -> Response:
+        serializer = MarkAllReadInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        marked = services.notifications_mark_all_read(actor=request.user, **serializer.validated_data)
+        return Response({"marked": marked, "unread": selectors.unread_count(request.user)})
+
+    @extend_schema(responses=UnreadCountSerializer)
+    @action(detail=False, methods=["get"], url_path="unread-count", pagination_class=None)
+    def unread_count(self, request: Request) -> Response:
+        return Response({"unread": selectors.unread_count(request.user)})
+
+
+class DeviceViewSet(ApiViewSet):
+    """Phones that receive pushes. POST registers (or refreshes) a token; DELETE is what sign-out calls."""
+
+    serializer_class = DeviceSerializer
+    pagination_class = None
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> Any:
+        return selectors.devices_of(self.request.user)
+
+    @extend_schema(responses=DeviceSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        return Response(DeviceSerializer(self.get_queryset(), many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(DeviceSerializer(selectors.device_for(request.user, int(pk))).data)
+
+    @extend_schema(request=DeviceRegisterSerializer, responses={200: DeviceSerializer, 201: DeviceSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = DeviceRegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        device, created = services.device_register(actor=request.user, **serializer.validated_data)
+        return Response(
+            DeviceSerializer(device).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    @extend_schema(request=None, responses={204: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        services.device_sign_out(actor=request.user, device=selectors.device_for(request.user, int(pk)))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PreferencesView(ApiView):
+    """The signed-in person's push settings. Until they change anything, the defaults for their age apply."""
+
+    @extend_schema(responses=PreferencesSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(PreferencesSerializer.from_rules(selectors.push_rules_for(request.user)))
+
+    @extend_schema(request=PreferencesInputSerializer, responses=PreferencesSerializer)
+    def patch(self, request: Request) -> Response:
+        serializer = PreferencesInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.preferences_update(actor=request.user, **serializer.validated_data)
+        return Response(PreferencesSerializer.from_rules(selectors.push_rules_for(request.user)))
+
+    @extend_schema(request=None, responses=PreferencesSerializer)
+    def delete(self, request: Request) -> Response:
+        """Back to the defaults."""
+        services.preferences_reset(actor=request.user)
+        return Response(PreferencesSerializer.from_rules(selectors.push_rules_for(request.user)))

@@ -1,0 +1,167 @@
+"""Sending the push outbox: claim, send through the transport, record each attempt, retry what is transient.
+
+A batch is claimed in chunks with a conditional update (pending -> sending), so a
+re-run (a retry, or the same task recovered after its worker died) never sends a
+delivery that was already sent. A claim older than the task lease is presumed
+orphaned by a dead worker and is sent again; the push carries a collapse id per
+notification, so a phone that did get the first one shows it once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.tasks import TransientError, backoff_delay
+from notifications.models import Delivery, DeliveryAttempt
+from notifications.services import device_deactivate
+from notifications.transports import Outcome, PushMessage, PushResult, Transport, get_transport
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 500
+MAX_ATTEMPTS = 25
+RETRY_BASE_SECONDS = 2.0
+RETRY_CAP_SECONDS = 600.0
+
+# Lets a test stop a batch half-way, as a killed worker would. Called before each chunk is claimed.
+chunk_hook: Callable[[int], None] | None = None
+
+
+def _claimable(now: datetime) -> Q:
+    stale = now - timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    pending = Q(status=Delivery.Status.PENDING, send_after__lte=now)
+    orphaned = Q(status=Delivery.Status.SENDING, claimed_at__lt=stale)
+    return pending | orphaned
+
+
+def deliveries_send(delivery_ids: list[int], *, transport: Transport | None = None) -> int:
+    """Send what is due among ``delivery_ids``. Returns how many went. Raises TransientError if some must retry."""
+    transport = transport or get_transport()
+    now = timezone.now()
+    Delivery.objects.filter(pk__in=delivery_ids, status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]).filter(
+        expires_at__lte=now
+    ).update(status=Delivery.Status.EXPIRED)
+    sent, retry_after = 0, None
+    for index, start in enumerate(range(0, len(delivery_ids), CHUNK)):
+        if chunk_hook is not None:
+            chunk_hook(index)
+        claimed = _claim(delivery_ids[start : start + CHUNK])
+        if not claimed:
+            continue
+        messages = _messages(claimed)
+        results = transport.send(messages) if messages else []
+        chunk_sent, chunk_retry = _record(claimed, results)
+        sent += chunk_sent
+        if chunk_retry is not None:
+            retry_after = max(retry_after or 0.0, chunk_retry)
+    if retry_after is not None:
+        raise TransientError("some pushes met a transient error", retry_after=retry_after)
+    return sent
+
+
+def _claim(ids: list[int]) -> list[Delivery]:
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids)
+            .filter(_claimable(now))
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=rows).update(status=Delivery.Status.SENDING, claimed_at=now)
+    return list(Delivery.objects.filter(pk__in=rows).select_related("notification", "device").order_by("pk"))
+
+
+def _messages(claimed: list[Delivery]) -> list[PushMessage]:
+    """Messages for deliveries whose device still belongs to the recipient; the rest are cancelled."""
+    messages, orphans = [], []
+    now = timezone.now()
+    for delivery in claimed:
+        device, item = delivery.device, delivery.notification
+        if device is None or not device.is_active or device.user_id != item.recipient_id:
+            orphans.append(delivery.pk)
+            continue
+        messages.append(
+            PushMessage(
+                key=delivery.pk,
+                token=device.token,
+                platform=device.platform,
+                title=item.push_title or item.title,
+                body=item.push_body or item.body,
+                deep_link=item.deep_link,
+                collapse_id=f"n{item.pk}",
+                ttl_seconds=max(1, int((delivery.expires_at - now).total_seconds())),
+                urgent=item.urgent,
+                data={"notification_id": str(item.pk), "kind": item.kind},
+            )
+        )
+    if orphans:
+        Delivery.objects.filter(pk__in=orphans).update(status=Delivery.Status.CANCELLED, last_error="device moved")
+    return messages
+
+
+def _record(claimed: list[Delivery], results: list[PushResult]) -> tuple[int, float | None]:
+    """Write each attempt and the delivery's new state. Returns (sent, seconds until a retry is due or None)."""
+    now = timezone.now()
+    by_key = {d.pk: d for d in claimed}
+    attempts, changed, dead_devices = [], [], []
+    sent, retry_after = 0, None
+    for result in results:
+        delivery = by_key[result.key]
+        delivery.attempts += 1
+        delivery.last_error = result.error_code[:200]
+        attempts.append(
+            DeliveryAttempt(
+                delivery=delivery,
+                attempted_at=now,
+                outcome=result.outcome.value,
+                status_code=result.status_code,
+                error_code=result.error_code[:64],
+                latency_ms=max(0, result.latency_ms),
+            )
+        )
+        if result.outcome == Outcome.SENT:
+            delivery.status, delivery.sent_at, delivery.message_id = Delivery.Status.SENT, now, result.message_id[:200]
+            sent += 1
+        elif result.outcome == Outcome.RETRY and delivery.attempts < MAX_ATTEMPTS:
+            delay = result.retry_after or backoff_delay(
+                delivery.attempts, base=RETRY_BASE_SECONDS, cap=RETRY_CAP_SECONDS
+            )
+            delivery.status, delivery.send_after = Delivery.Status.PENDING, now + timedelta(seconds=delay)
+            retry_after = max(retry_after or 0.0, delay)
+        else:
+            delivery.status = Delivery.Status.FAILED
+            if result.outcome == Outcome.UNREGISTERED and delivery.device_id is not None:
+                dead_devices.append((delivery.device_id, result.error_code or "unregistered"))
+        changed.append(delivery)
+    with transaction.atomic():
+        DeliveryAttempt.objects.bulk_create(attempts, batch_size=1000)
+        Delivery.objects.bulk_update(
+            changed, ["status", "attempts", "last_error", "sent_at", "message_id", "send_after"], batch_size=500
+        )
+        for device_id, code in dead_devices:
+            device_deactivate(device_id=device_id, reason=code)
+    if dead_devices:
+        logger.info("deactivated %d device(s) FCM reported as no longer registered", len(dead_devices))
+    return sent, retry_after
+
+
+def deliveries_recover(*, now: datetime | None = None) -> int:
+    """Re-enqueue deliveries whose task was lost (due long ago, still open). Claims make a duplicate harmless."""
+    from notifications.tasks import deliver_pushes
+
+    now = now or timezone.now()
+    lost = Q(status=Delivery.Status.PENDING, send_after__lt=now - timedelta(minutes=30)) | Q(
+        status=Delivery.Status.SENDING, claimed_at__lt=now - timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    )
+    ids = list(Delivery.objects.filter(lost, expires_at__gt=now).order_by("pk").values_list("pk", flat=True)[:10_000])
+    for start in range(0, len(ids), CHUNK):
+        deliver_pushes.enqueue(ids[start : start + CHUNK])
+    return len(ids)
