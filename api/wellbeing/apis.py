@@ -356,6 +356,17 @@ class AssignmentViewSet(ApiViewSet):
             return self.queryset
         return selectors.assignments_visible_to(self.request.user)
 
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None
+        return self.get_paginated_response(s.AssignmentSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        assignment = self.get_queryset().filter(pk=_int(pk)).first()
+        if assignment is None:
+            raise NotFound()
+        return Response(s.AssignmentSerializer(assignment).data)
+
     @extend_schema(request=s.AssignmentSerializer, responses={201: s.AssignmentSerializer})
     def create(self, request: Request) -> Response:
         serializer = s.AssignmentSerializer(data=request.data)

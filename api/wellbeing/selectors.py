@@ -128,7 +128,7 @@ class CaseloadRow:
 
 
 def _rag(
-    case: Any, stats: dict[str, Any], alerts: dict[str, int], overdue: int, now: datetime
+    case: Any, stats: dict[str, Any], alerts: dict[str, Any], overdue: int, now: datetime
 ) -> tuple[str, list[dict[str, str]]]:
     red: list[dict[str, str]] = []
     amber: list[dict[str, str]] = []
@@ -228,7 +228,7 @@ def _checkin_stats(ids: list[int], now: datetime, since: datetime | None) -> dic
     return out
 
 
-def _alert_stats(ids: list[int], since: datetime | None) -> dict[int, dict[str, int]]:
+def _alert_stats(ids: list[int], since: datetime | None) -> dict[int, dict[str, Any]]:
     relevant = OPEN_ALERT | Q(raised_at__gt=since) if since else OPEN_ALERT
     rows = (
         Alert.objects.filter(relevant, case_id__in=ids)

@@ -142,6 +142,7 @@ class MoodTagSerializer(serializers.ModelSerializer[MoodTag]):
         fields = ["id", "organisation", "code", "label", "is_active"]
         read_only_fields = ["id"]
         extra_kwargs = {"organisation": {"required": False}}
+        validators: list[Any] = []  # uniqueness is the service's to check, with a clear message
 
 
 class MoodTagUpdateSerializer(serializers.Serializer[Any]):
@@ -155,6 +156,7 @@ class RiskPhraseSerializer(serializers.ModelSerializer[RiskPhrase]):
         fields = ["id", "organisation", "phrase", "category", "is_active"]
         read_only_fields = ["id", "is_active"]
         extra_kwargs = {"organisation": {"required": False}}
+        validators: list[Any] = []
 
 
 class RiskPhraseUpdateSerializer(serializers.Serializer[Any]):
@@ -281,6 +283,7 @@ class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
         ]
         read_only_fields = ["id", "status", "created_at", "completed_at", "instrument_name"]
         extra_kwargs = {"due_on": {"required": False}, "repeat_every_months": {"min_value": 1, "max_value": 24}}
+        validators: list[Any] = []
 
 
 class ResponseInputSerializer(serializers.Serializer[Any]):
