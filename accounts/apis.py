@@ -19,7 +19,7 @@ from accounts.serializers import (
     InvitationCreatedSerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
-    MemberSerializer,
+    OrganisationMemberSerializer,
     MeSerializer,
     MeUpdateSerializer,
     OnDutySerializer,
@@ -52,6 +52,7 @@ def _int(value: Any) -> int:
 
 class OrganisationViewSet(ApiViewSet):
     serializer_class = OrganisationSerializer
+    queryset = Organisation.objects.none()  # for the schema; requests use get_queryset()
 
     def get_queryset(self) -> QuerySet[Organisation]:
         return organisations_visible_to(actor(self.request)).order_by("name", "id")
@@ -66,21 +67,21 @@ class OrganisationViewSet(ApiViewSet):
             raise NotFound()
         return Response(OrganisationSerializer(organisation).data)
 
-    @extend_schema(responses=MemberSerializer(many=True))
+    @extend_schema(responses=OrganisationMemberSerializer(many=True))
     @action(detail=True, methods=["get"])
     def members(self, request: Request, pk: str) -> Response:
         organisation = self._managed(pk)
         page = self.paginate_queryset(members_of(actor(request), organisation))
-        return self.get_paginated_response(MemberSerializer(page, many=True).data)
+        return self.get_paginated_response(OrganisationMemberSerializer(page, many=True).data)
 
-    @extend_schema(request=None, responses=MemberSerializer)
+    @extend_schema(request=None, responses=OrganisationMemberSerializer)
     @action(detail=True, methods=["post"], url_path=r"members/(?P<membership_id>\d+)/end")
     def end_membership(self, request: Request, pk: str, membership_id: str) -> Response:
         membership = self._membership(pk, membership_id)
         membership = services.membership_end(actor=actor(request), membership=membership)
-        return Response(MemberSerializer(membership).data)
+        return Response(OrganisationMemberSerializer(membership).data)
 
-    @extend_schema(request=OnDutySerializer, responses=MemberSerializer)
+    @extend_schema(request=OnDutySerializer, responses=OrganisationMemberSerializer)
     @action(detail=True, methods=["post"], url_path=r"members/(?P<membership_id>\d+)/on-duty")
     def on_duty(self, request: Request, pk: str, membership_id: str) -> Response:
         membership = self._membership(pk, membership_id)
@@ -89,7 +90,7 @@ class OrganisationViewSet(ApiViewSet):
         membership = services.membership_set_on_duty(
             actor=actor(request), membership=membership, on_duty=serializer.validated_data["is_on_duty"]
         )
-        return Response(MemberSerializer(membership).data)
+        return Response(OrganisationMemberSerializer(membership).data)
 
     def _managed(self, pk: Any) -> Organisation:
         organisation_id = _int(pk)
@@ -111,6 +112,7 @@ class OrganisationViewSet(ApiViewSet):
 
 class InvitationViewSet(ApiViewSet):
     serializer_class = InvitationSerializer
+    queryset = Invitation.objects.none()  # for the schema; requests use get_queryset()
 
     def get_queryset(self) -> QuerySet[Invitation]:
         return invitations_visible_to(actor(self.request))

@@ -21,7 +21,7 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
         fields = ["id", "organisation", "role", "is_on_duty", "created_at"]
 
 
-class MemberSerializer(serializers.ModelSerializer[Membership]):
+class OrganisationMemberSerializer(serializers.ModelSerializer[Membership]):
     user_id = serializers.IntegerField(source="user.id")
     name = serializers.CharField(source="user.display_name")
     email = serializers.EmailField(source="user.email")

@@ -33,6 +33,7 @@ class AuditViewSet(ApiViewSet):
     """The audit trail of the organisations you manage (managers and admins only; MFA required)."""
 
     serializer_class = AuditEntrySerializer
+    queryset = AuditEntry.objects.none()  # for the schema; requests use get_queryset()
     filterset_class = AuditFilter
 
     def get_queryset(self) -> QuerySet[AuditEntry]:

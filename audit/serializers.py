@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from audit.models import AuditEntry
@@ -31,6 +32,9 @@ class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
     def get_model(self, entry: AuditEntry) -> str:
         return f"{entry.content_type.app_label}.{entry.content_type.model}"
 
+    @extend_schema_field(
+        {"type": "object", "nullable": True, "properties": {"id": {"type": "integer"}, "email": {"type": "string"}}}
+    )
     def get_actor(self, entry: AuditEntry) -> dict[str, object] | None:
         if entry.actor_id is None:
             return None

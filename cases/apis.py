@@ -55,6 +55,7 @@ class YoungCarerViewSet(ApiViewSet):
 
     filterset_class = YoungCarerFilter
     serializer_class = YoungCarerSerializer
+    queryset = YoungCarer.objects.none()  # for the schema; requests use get_queryset()
 
     def get_queryset(self) -> QuerySet[YoungCarer]:
         return young_carers_visible_to(self.request.user)
