@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from rapidfuzz import fuzz, utils
+from rapidfuzz.distance import Levenshtein
 
 from accounts.access import access_for, require_case_data_access
 from accounts.models import Organisation
@@ -28,7 +29,6 @@ from schools.models import (
 )
 
 IMPACT_WEEKS = (4, 8, 12)
-DUPLICATE_SCORE = 85  # rapidfuzz similarity (0-100) of the full names above which two pupils look the same
 
 
 def schools_visible_to(user: Any) -> QuerySet[Organisation]:
@@ -78,15 +78,27 @@ class Duplicate:
     score: float
 
 
-def _name(first: str, last: str) -> str:
-    return utils.default_process(f"{first} {last}")
+def _clean(name: str) -> str:
+    return utils.default_process(name).replace(" ", "")
+
+
+def _close(a: str, b: str) -> bool:
+    """A typo or two: one edit for names up to 5 letters, two for longer ones."""
+    a, b = _clean(a), _clean(b)
+    return bool(a and b) and Levenshtein.distance(a, b) <= (1 if min(len(a), len(b)) <= 5 else 2)
+
+
+def same_pupil_name(first: str, last: str, other_first: str, other_last: str) -> bool:
+    """Both names close, in order or swapped (forms filled in surname first)."""
+    return (_close(first, other_first) and _close(last, other_last)) or (
+        _close(first, other_last) and _close(last, other_first)
+    )
 
 
 def possible_duplicates(referral: Referral) -> list[Duplicate]:
-    """Other referrals and records of the same pupil: same date of birth and school, a name within a few letters."""
+    """Other referrals and records of the same pupil: same date of birth and school, names within a typo or two."""
     if referral.date_of_birth is None or referral.project_id is None:
         return []
-    wanted = _name(referral.first_name, referral.last_name)
     others = (
         Referral.objects.filter(
             project_id=referral.project_id, school_id=referral.school_id, date_of_birth=referral.date_of_birth
@@ -98,28 +110,23 @@ def possible_duplicates(referral: Referral) -> list[Duplicate]:
     cases = YoungCarer.objects.filter(
         organisation_id=referral.project_id, school_id=referral.school_id, date_of_birth=referral.date_of_birth
     ).only("id", "first_name", "last_name", "status")
+    wanted = f"{referral.first_name} {referral.last_name}"
     found = [
         Duplicate(
-            "referral",
-            r.pk,
-            r.first_name,
-            r.last_name,
-            r.status,
-            fuzz.token_sort_ratio(wanted, _name(r.first_name, r.last_name)),
+            kind,
+            row.pk,
+            row.first_name,
+            row.last_name,
+            row.status,
+            round(
+                fuzz.token_sort_ratio(wanted, f"{row.first_name} {row.last_name}", processor=utils.default_process), 1
+            ),
         )
-        for r in others
-    ] + [
-        Duplicate(
-            "case",
-            c.pk,
-            c.first_name,
-            c.last_name,
-            c.status,
-            fuzz.token_sort_ratio(wanted, _name(c.first_name, c.last_name)),
-        )
-        for c in cases
+        for kind, rows in (("case", cases), ("referral", others))
+        for row in rows
+        if same_pupil_name(referral.first_name, referral.last_name, row.first_name, row.last_name)
     ]
-    return sorted((d for d in found if d.score >= DUPLICATE_SCORE), key=lambda d: -d.score)
+    return sorted(found, key=lambda d: (-d.score, d.kind, d.id))
 
 
 def presentations_visible_to(user: Any) -> QuerySet[Presentation]:
