@@ -48,6 +48,7 @@ _ERRORS = {
     404: ("NOT_FOUND", "UNREGISTERED", "Requested entity was not found."),
     400: ("INVALID_ARGUMENT", "INVALID_ARGUMENT", "The registration token is not a valid FCM registration token"),
     429: ("RESOURCE_EXHAUSTED", "QUOTA_EXCEEDED", "Quota exceeded for sending messages."),
+    403: ("PERMISSION_DENIED", "THIRD_PARTY_AUTH_ERROR", "APNs certificate or web push auth key was invalid."),
     500: ("INTERNAL", "INTERNAL", "Internal error encountered."),
     503: ("UNAVAILABLE", "UNAVAILABLE", "The service is currently unavailable."),
 }
