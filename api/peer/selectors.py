@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.access import require_case_data_access
@@ -87,9 +88,22 @@ def events_visible_to(user: Any) -> QuerySet[Event]:
     return events.filter(organisation_id__in=access.project_ids)
 
 
+def with_queue_position(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    """Annotate ``queue_ahead``: how many waitlisted bookings of the same event came first (one query for a page)."""
+    ahead = (
+        Booking.objects.filter(event_id=OuterRef("event_id"), status=Booking.Status.WAITLISTED)
+        .filter(Q(waitlisted_at__lt=OuterRef("waitlisted_at")) | Q(waitlisted_at=OuterRef("waitlisted_at"), id__lt=OuterRef("id")))
+        .order_by()
+        .values("event_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return bookings.annotate(queue_ahead=Coalesce(Subquery(ahead), 0))
+
+
 def bookings_visible_to(user: Any) -> QuerySet[Booking]:
     access = require_case_data_access(user)
-    bookings = Booking.objects.select_related("event", "case")
+    bookings = with_queue_position(Booking.objects.select_related("event", "case"))
     if access.is_young_carer:
         return bookings.filter(case_id=access.young_carer_id)
     projects = access.project_ids
@@ -137,6 +151,9 @@ def register_of(session: Session) -> list[dict[str, Any]]:
 def booking_position(booking: Booking) -> int | None:
     if booking.status != Booking.Status.WAITLISTED:
         return None
+    annotated = getattr(booking, "queue_ahead", None)
+    if annotated is not None:
+        return int(annotated) + 1
     ahead = Booking.objects.filter(event_id=booking.event_id, status=Booking.Status.WAITLISTED).filter(
         Q(waitlisted_at__lt=booking.waitlisted_at) | Q(waitlisted_at=booking.waitlisted_at, id__lt=booking.pk)
     )
