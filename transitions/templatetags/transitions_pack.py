@@ -12,7 +12,20 @@ register = template.Library()
 
 
 def _label(key: Any) -> str:
-    return str(key).replace("_", " ").capitalize()
+    text = str(key).replace("_", " ")
+    return text if text.isupper() else text.capitalize()
+
+
+def _rows_table(rows: list[dict[str, Any]]) -> SafeString:
+    """A list of records as one table, a column per field: how scores over time and groups read best on paper."""
+    columns: list[str] = []
+    for row in rows:
+        columns += [key for key in row if key not in columns]
+    head = format_html_join("", "<th>{}</th>", ((_label(column),) for column in columns))
+    body = format_html_join(
+        "", "<tr>{}</tr>", ((format_html_join("", "<td>{}</td>", ((_render(row.get(c)),) for c in columns)),) for row in rows)
+    )
+    return format_html('<table class="rows"><tr>{}</tr>{}</table>', head, body)
 
 
 def _render(value: Any) -> SafeString:
@@ -21,6 +34,8 @@ def _render(value: Any) -> SafeString:
             "", "<tr><th>{}</th><td>{}</td></tr>", ((_label(k), _render(v)) for k, v in value.items())
         )
         return format_html("<table>{}</table>", rows)
+    if isinstance(value, list | tuple) and value and all(isinstance(item, dict) for item in value):
+        return _rows_table(list(value))
     if isinstance(value, list | tuple):
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((_render(item),) for item in value)))
     if value is None or value == "":
