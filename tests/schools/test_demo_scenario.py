@@ -36,20 +36,31 @@ def test_khan_refers_mia_and_priya_triages_it_to_a_record(schools, client_for, s
     assert [row["id"] for row in queue] == [referral["id"], second["id"]]
     assert queue[0]["school"]["name"] == "Northgate Academy" and queue[0]["age"] == 13
 
-    assert priya.post(f"/api/v1/referrals/{referral['id']}/acknowledge/", {"message": "Thanks, we will call Mia's mum."}).status_code == 200
+    assert (
+        priya.post(
+            f"/api/v1/referrals/{referral['id']}/acknowledge/", {"message": "Thanks, we will call Mia's mum."}
+        ).status_code
+        == 200
+    )
     duplicates = priya.get(f"/api/v1/referrals/{referral['id']}/duplicates/").json()
     assert [(d["kind"], d["id"]) for d in duplicates] == [("referral", second["id"])]
     merged = priya.post(f"/api/v1/referrals/{second['id']}/merge/", {"into": referral["id"]})
     assert merged.status_code == 200 and merged.json()["id"] == referral["id"]
 
-    accepted = priya.post(f"/api/v1/referrals/{referral['id']}/accept/", {"message": "Mia starts with our Tuesday group."})
+    accepted = priya.post(
+        f"/api/v1/referrals/{referral['id']}/accept/", {"message": "Mia starts with our Tuesday group."}
+    )
     assert accepted.status_code == 200, accepted.json()
     case = YoungCarer.objects.get(pk=accepted.json()["case"])
     assert (case.first_name, case.key_worker, case.school, case.status) == ("Mia", cast.priya, cast.northgate, "active")
     consent = case.consents.get()
     assert (consent.subject, consent.basis, consent.given_by_name) == (Consent.Subject.SUPPORT, "parent", "Dana Clarke")
     role = case.caring_roles.get()
-    assert (role.cared_for, role.relationship, role.caring_tasks) == ("Mum", CaringRole.Relationship.PARENT, ["domestic", "emotional"])
+    assert (role.cared_for, role.relationship, role.caring_tasks) == (
+        "Mum",
+        CaringRole.Relationship.PARENT,
+        ["domestic", "emotional"],
+    )
 
     # Mr Khan sees the status and the project's message, never the record.
     seen = client_for(cast.khan).get(f"/api/v1/referrals/{referral['id']}/").json()
@@ -67,8 +78,13 @@ def test_a_presentation_at_northgate_shows_before_and_after_figures(schools, cli
     with time_machine.travel(delivered - timedelta(weeks=2)):
         submit_referral(cast.khan, mia_payload(cast))  # two weeks before
     presentation = Presentation.objects.create(
-        school=cast.northgate, project=cast.riverside, requested_by=cast.khan, status="delivered", delivered_at=delivered,
-        attendance=150, presenter=cast.priya,
+        school=cast.northgate,
+        project=cast.riverside,
+        requested_by=cast.khan,
+        status="delivered",
+        delivered_at=delivered,
+        attendance=150,
+        presenter=cast.priya,
     )
     with time_machine.travel(delivered + timedelta(weeks=1)):
         submit_referral(cast.khan, mia_payload(cast, first_name="Leo", last_name="Hart"))
@@ -80,7 +96,11 @@ def test_a_presentation_at_northgate_shows_before_and_after_figures(schools, cli
     assert figures == {4: (1, 1), 8: (1, 2), 12: (1, 2)}
     dashboard = client_for(cast.khan).get(f"/api/v1/schools/{cast.northgate.pk}/dashboard/").json()
     assert dashboard["presentations"]["impact_total"][1] == {
-        "weeks": 8, "self_identifications_before": 0, "self_identifications_after": 0, "referrals_before": 1, "referrals_after": 2,
+        "weeks": 8,
+        "self_identifications_before": 0,
+        "self_identifications_after": 0,
+        "referrals_before": 1,
+        "referrals_after": 2,
     }
 
 
@@ -98,14 +118,21 @@ def test_a_pupil_self_identifies_through_the_qr_link(schools, client_for):
     with time_machine.travel(timezone.now() + timedelta(seconds=30)):
         sent = pupil.post(
             "/api/v1/self-identifications/",
-            {"token": token, "form_started": form.json()["form_started"], "first_name": "Zara", "year_group": 8,
-             "who_they_care_for": "my dad"},
+            {
+                "token": token,
+                "form_started": form.json()["form_started"],
+                "first_name": "Zara",
+                "year_group": 8,
+                "who_they_care_for": "my dad",
+            },
             format="json",
         )
     assert sent.status_code == 201, sent.json()
     listed = client_for(cast.khan).get("/api/v1/self-identifications/").json()["results"]
     assert [row["first_name"] for row in listed] == ["Zara"]
-    assert Notification.objects.filter(kind="referral.self_identified", recipient__in=[cast.khan, cast.priya]).count() == 2
+    assert (
+        Notification.objects.filter(kind="referral.self_identified", recipient__in=[cast.khan, cast.priya]).count() == 2
+    )
 
 
 def test_the_sample_csv_imports(db, capsys):

@@ -60,7 +60,9 @@ def test_a_draft_can_be_saved_incomplete_then_completed_and_submitted(schools, c
     full.pop("school")
     assert client.patch(f"/api/v1/referrals/{draft['id']}/", full, format="json").status_code == 200
     assert client.post(f"/api/v1/referrals/{draft['id']}/submit/").json()["status"] == "submitted"
-    assert_error(client.patch(f"/api/v1/referrals/{draft['id']}/", {"first_name": "M"}, format="json"), 409, "not_a_draft")
+    assert_error(
+        client.patch(f"/api/v1/referrals/{draft['id']}/", {"first_name": "M"}, format="json"), 409, "not_a_draft"
+    )
     assert_error(client.post(f"/api/v1/referrals/{draft['id']}/submit/"), 409, "already_submitted")
 
 
@@ -68,7 +70,8 @@ BAD_SUBMISSIONS = {
     "no pupil consent": ({"pupil_knows_and_agrees": False}, "pupil_knows_and_agrees"),
     "no parent consent and no basis": ({"parent_knows_and_agrees": False}, "parent_not_asked_basis"),
     "a basis with no explanation": (
-        {"parent_knows_and_agrees": False, "parent_not_asked_basis": "risk_to_pupil"}, "parent_not_asked_note"
+        {"parent_knows_and_agrees": False, "parent_not_asked_basis": "risk_to_pupil"},
+        "parent_not_asked_note",
     ),
     "16-plus basis for a 13-year-old": (
         {"parent_knows_and_agrees": None, "parent_not_asked_basis": "pupil_16_plus", "parent_not_asked_note": "x"},
@@ -94,8 +97,13 @@ def test_it_refuses_to_submit_an_incomplete_or_unsafe_referral(schools, client_f
 
 def test_it_submits_when_a_parent_cannot_be_asked_with_a_reason(schools, client_for, submit_referral):
     payload = mia_payload(
-        schools, parent_knows_and_agrees=False, parent_name="", parent_not_asked_basis="risk_to_pupil",
-        parent_not_asked_note="Dad is controlling; the DSL advised not to ask yet.", safeguarding_concern=True, dsl_informed=True,
+        schools,
+        parent_knows_and_agrees=False,
+        parent_name="",
+        parent_not_asked_basis="risk_to_pupil",
+        parent_not_asked_note="Dad is controlling; the DSL advised not to ask yet.",
+        safeguarding_concern=True,
+        dsl_informed=True,
     )
     assert submit_referral(schools.khan, payload)["status"] == "submitted"
 
@@ -123,7 +131,10 @@ def test_it_refuses_a_year_group_that_does_not_match_the_age(schools, client_for
 def test_a_school_cannot_refer_for_another_school_or_to_a_project_that_does_not_serve_it(schools, client_for):
     assert_error(client_for(schools.ade).post("/api/v1/referrals/", mia_payload(schools), format="json"), 404)
     error = assert_error(
-        client_for(schools.khan).post("/api/v1/referrals/", mia_payload(schools, project=schools.eastbank.pk), format="json"), 400
+        client_for(schools.khan).post(
+            "/api/v1/referrals/", mia_payload(schools, project=schools.eastbank.pk), format="json"
+        ),
+        400,
     )
     assert "project" in error["fields"]
     assert not Referral.objects.exists()
@@ -138,7 +149,12 @@ def test_only_school_staff_can_start_a_referral(schools, personas, client_for, p
 
 def test_garbage_input_is_a_clear_400(schools, client_for):
     client = client_for(schools.khan)
-    for body in ({"date_of_birth": "yesterday"}, {"caring_tasks": ["juggling"]}, {"year_group": 14}, {"project": 99999}):
+    for body in (
+        {"date_of_birth": "yesterday"},
+        {"caring_tasks": ["juggling"]},
+        {"year_group": 14},
+        {"project": 99999},
+    ):
         assert_error(client.post("/api/v1/referrals/", body, format="json"), 400)
 
 
@@ -156,7 +172,11 @@ def test_a_consent_form_is_stored_privately_and_downloaded_only_through_the_chec
     attached = client.post(f"/api/v1/referrals/{draft['id']}/attachments/", {"file": upload}, format="multipart")
     assert attached.status_code == 201, attached.json()
     stored = ReferralAttachment.objects.get()
-    assert "consent" not in stored.file.name and ".." not in stored.file.name and len(stored.file.name.rsplit("/", 1)[-1]) == 32
+    assert (
+        "consent" not in stored.file.name
+        and ".." not in stored.file.name
+        and len(stored.file.name.rsplit("/", 1)[-1]) == 32
+    )
     assert attached.json()["original_name"] == "consent form.pdf"
     client.post(f"/api/v1/referrals/{draft['id']}/submit/")
 
@@ -173,11 +193,15 @@ def test_an_attachment_that_is_not_what_it_claims_is_refused(schools, client_for
     client = client_for(schools.khan)
     draft = _draft(client, schools)
     fake = SimpleUploadedFile("consent.pdf", b"MZ\x90\x00 this is a program", content_type="application/pdf")
-    error = assert_error(client.post(f"/api/v1/referrals/{draft['id']}/attachments/", {"file": fake}, format="multipart"), 400)
+    error = assert_error(
+        client.post(f"/api/v1/referrals/{draft['id']}/attachments/", {"file": fake}, format="multipart"), 400
+    )
     assert error["code"] == "bad_file_type"
     png = SimpleUploadedFile("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 20, content_type="application/pdf")
     ok = client.post(f"/api/v1/referrals/{draft['id']}/attachments/", {"file": png}, format="multipart")
-    assert ok.status_code == 201 and ok.json()["content_type"] == "image/png" and ok.json()["original_name"] == "photo.png"
+    assert (
+        ok.status_code == 201 and ok.json()["content_type"] == "image/png" and ok.json()["original_name"] == "photo.png"
+    )
     assert ReferralAttachment.objects.count() == 1
 
 

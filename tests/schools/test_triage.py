@@ -17,13 +17,22 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 
 QUEUE = {
-    "young_carer": 404, "other_young_carer": 404, "key_worker": 200, "manager": 200, "other_project_worker": 404,
-    "school_staff": 404, "other_school_staff": 404, "adult_services": 404, "commissioner": 404,
+    "young_carer": 404,
+    "other_young_carer": 404,
+    "key_worker": 200,
+    "manager": 200,
+    "other_project_worker": 404,
+    "school_staff": 404,
+    "other_school_staff": 404,
+    "adult_services": 404,
+    "commissioner": 404,
 }
 
 
 @pytest.mark.parametrize(("persona", "expected"), QUEUE.items())
-def test_each_persona_and_the_triage_queue_and_actions(schools, personas, client_for, submit_referral, persona, expected):
+def test_each_persona_and_the_triage_queue_and_actions(
+    schools, personas, client_for, submit_referral, persona, expected
+):
     referral = submit_referral(schools.khan, mia_payload(schools))
     client = client_for(personas[persona])
     rows = client.get("/api/v1/referrals/queue/").json()["results"]
@@ -61,7 +70,9 @@ def test_a_worker_is_told_of_a_new_referral_and_the_referrer_of_each_step(school
     referral = submit_referral(schools.khan, mia_payload(schools))
     received = Notification.objects.get(kind="referral.received")
     assert received.recipient == schools.priya and "Mia" not in received.title + received.body
-    client_for(schools.priya).post(f"/api/v1/referrals/{referral['id']}/decline/", {"reason": "Not caring; a sibling rivalry."})
+    client_for(schools.priya).post(
+        f"/api/v1/referrals/{referral['id']}/decline/", {"reason": "Not caring; a sibling rivalry."}
+    )
     told = Notification.objects.get(kind="referral.declined", recipient=schools.khan)
     assert "Not caring" in told.body
 
@@ -71,7 +82,10 @@ def test_it_declines_only_with_a_reason(schools, client_for, submit_referral):
     client = client_for(schools.priya)
     assert_error(client.post(f"/api/v1/referrals/{referral['id']}/decline/", {"reason": "  "}), 400)
     assert Referral.objects.get(pk=referral["id"]).status == "submitted"
-    assert client.post(f"/api/v1/referrals/{referral['id']}/decline/", {"reason": "Moved out of area."}).json()["status"] == "declined"
+    assert (
+        client.post(f"/api/v1/referrals/{referral['id']}/decline/", {"reason": "Moved out of area."}).json()["status"]
+        == "declined"
+    )
     assert_error(client.post(f"/api/v1/referrals/{referral['id']}/accept/", {}), 409, "already_decided")
 
 
@@ -79,7 +93,9 @@ def test_it_signposts_with_where_and_why(schools, client_for, submit_referral):
     referral = submit_referral(schools.khan, mia_payload(schools))
     client = client_for(schools.priya)
     assert_error(client.post(f"/api/v1/referrals/{referral['id']}/signpost/", {"to": "CAMHS"}), 400)
-    done = client.post(f"/api/v1/referrals/{referral['id']}/signpost/", {"to": "Eastbank Young Carers", "reason": "Lives in Eastbank."})
+    done = client.post(
+        f"/api/v1/referrals/{referral['id']}/signpost/", {"to": "Eastbank Young Carers", "reason": "Lives in Eastbank."}
+    )
     assert done.json()["status"] == "signposted"
     seen = client_for(schools.khan).get(f"/api/v1/referrals/{referral['id']}/").json()
     assert (seen["signpost_to"], seen["status"]) == ("Eastbank Young Carers", "signposted")
@@ -87,11 +103,15 @@ def test_it_signposts_with_where_and_why(schools, client_for, submit_referral):
 
 def test_accepting_without_a_parent_carries_the_pupils_own_basis(schools, client_for, submit_referral):
     payload = mia_payload(
-        schools, parent_knows_and_agrees=False, parent_not_asked_basis="pupil_gillick_competent",
+        schools,
+        parent_knows_and_agrees=False,
+        parent_not_asked_basis="pupil_gillick_competent",
         parent_not_asked_note="Mia understands and asked us not to tell Mum yet.",
     )
     referral = submit_referral(schools.khan, payload)
-    accepted = client_for(schools.priya).post(f"/api/v1/referrals/{referral['id']}/accept/", {"key_worker": schools.tom.pk})
+    accepted = client_for(schools.priya).post(
+        f"/api/v1/referrals/{referral['id']}/accept/", {"key_worker": schools.tom.pk}
+    )
     case = YoungCarer.objects.get(pk=accepted.json()["case"])
     assert case.key_worker == schools.tom
     consent = case.consents.get()
@@ -100,17 +120,23 @@ def test_accepting_without_a_parent_carries_the_pupils_own_basis(schools, client
 
 def test_accepting_refuses_a_key_worker_from_elsewhere_and_writes_nothing(schools, client_for, submit_referral):
     referral = submit_referral(schools.khan, mia_payload(schools))
-    error = assert_error(client_for(schools.priya).post(f"/api/v1/referrals/{referral['id']}/accept/", {"key_worker": schools.dev.pk}), 400)
+    error = assert_error(
+        client_for(schools.priya).post(f"/api/v1/referrals/{referral['id']}/accept/", {"key_worker": schools.dev.pk}),
+        400,
+    )
     assert "key_worker" in error["fields"]
     assert not YoungCarer.objects.filter(first_name="Mia").exists()
     assert Referral.objects.get(pk=referral["id"]).status == "submitted"
 
 
 def test_accept_can_link_to_the_record_the_pupil_already_has(schools, client_for, submit_referral):
-    payload = mia_payload(schools, first_name="Sam", last_name="Green", date_of_birth=schools.sam_case.date_of_birth.isoformat())
+    payload = mia_payload(
+        schools, first_name="Sam", last_name="Green", date_of_birth=schools.sam_case.date_of_birth.isoformat()
+    )
     payload["year_group"] = None
-    from schools.rules import expected_year_group
     from django.utils import timezone
+
+    from schools.rules import expected_year_group
 
     payload["year_group"] = expected_year_group(schools.sam_case.date_of_birth, timezone.localdate())
     referral = submit_referral(schools.khan, payload)
