@@ -92,7 +92,10 @@ def with_queue_position(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     """Annotate ``queue_ahead``: how many waitlisted bookings of the same event came first (one query for a page)."""
     ahead = (
         Booking.objects.filter(event_id=OuterRef("event_id"), status=Booking.Status.WAITLISTED)
-        .filter(Q(waitlisted_at__lt=OuterRef("waitlisted_at")) | Q(waitlisted_at=OuterRef("waitlisted_at"), id__lt=OuterRef("id")))
+        .filter(
+            Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+            | Q(waitlisted_at=OuterRef("waitlisted_at"), id__lt=OuterRef("id"))
+        )
         .order_by()
         .values("event_id")
         .annotate(n=Count("id"))

@@ -18,8 +18,15 @@ from tests.peer.conftest import make_event
 pytestmark = pytest.mark.django_db
 
 VISIBLE = {
-    "young_carer": 200, "other_young_carer": 200, "key_worker": 200, "manager": 200, "other_project_worker": 404,
-    "school_staff": 404, "other_school_staff": 404, "adult_services": 404, "commissioner": 404,
+    "young_carer": 200,
+    "other_young_carer": 200,
+    "key_worker": 200,
+    "manager": 200,
+    "other_project_worker": 404,
+    "school_staff": 404,
+    "other_school_staff": 404,
+    "adult_services": 404,
+    "commissioner": 404,
 }
 STAFF = {**VISIBLE, "young_carer": 404, "other_young_carer": 404}
 
@@ -50,13 +57,22 @@ def test_an_event_opened_to_another_project_is_visible_there(cast, client_for):
     shared = make_event(cast)
     shared.open_to.set([cast.eastbank])
     assert client_for(cast.dev).get(f"/api/v1/events/{shared.pk}/").status_code == 404  # Eastbank staff do not run it
-    response = client_for(cast.dev).post(f"/api/v1/events/{shared.pk}/book/", {"young_carer": cast.kai_case.pk, "parent_email": "rita@example.org"})
+    response = client_for(cast.dev).post(
+        f"/api/v1/events/{shared.pk}/book/", {"young_carer": cast.kai_case.pk, "parent_email": "rita@example.org"}
+    )
     assert response.status_code == 201, response.json()
 
 
 class TestCreateEvent:
-    payload = {"kind": "residential", "title": "Lakes weekend", "starts_at": "2030-06-01T10:00:00+01:00",
-               "ends_at": "2030-06-02T16:00:00+01:00", "capacity": 12, "min_age": 8, "max_age": 17}
+    payload = {
+        "kind": "residential",
+        "title": "Lakes weekend",
+        "starts_at": "2030-06-01T10:00:00+01:00",
+        "ends_at": "2030-06-02T16:00:00+01:00",
+        "capacity": 12,
+        "min_age": 8,
+        "max_age": 17,
+    }
 
     @pytest.mark.parametrize(("persona", "expected"), STAFF.items())
     def test_only_the_projects_workers_create_events(self, personas, client_for, persona, expected):
@@ -108,7 +124,9 @@ class TestBooking:
     def test_past_closed_and_ineligible_events_are_refused(self, cast, client_for):
         client = client_for(cast.priya)
         young = make_event(cast, min_age=16, max_age=25, title="Young adults")
-        assert_error(book(client, young, young_carer=cast.jo_case.pk, parent_email="k@example.org"), 400, "not_eligible")
+        assert_error(
+            book(client, young, young_carer=cast.jo_case.pk, parent_email="k@example.org"), 400, "not_eligible"
+        )
         closed = make_event(cast, title="Closed", booking_closes_at=timezone.now() + timedelta(hours=1))
         with time_machine.travel(timezone.now() + timedelta(hours=2)):
             assert_error(book(client, closed, young_carer=cast.alex_case.pk), 400, "booking_closed")
@@ -167,7 +185,9 @@ class TestBooking:
 
     @pytest.mark.parametrize(("persona", "expected"), {**VISIBLE, "other_young_carer": 404}.items())
     def test_each_persona_reading_sams_booking(self, personas, cast, client_for, trip, persona, expected):
-        booking = bookings.booking_create(actor=cast.priya, event=trip, case=cast.sam_case, parent_email="l@example.org")
+        booking = bookings.booking_create(
+            actor=cast.priya, event=trip, case=cast.sam_case, parent_email="l@example.org"
+        )
         assert client_for(personas[persona]).get(f"/api/v1/bookings/{booking.pk}/").status_code == expected
         listed = client_for(personas[persona]).get("/api/v1/bookings/").json()["results"]
         assert [row["id"] for row in listed] == ([booking.pk] if expected == 200 else [])
@@ -187,8 +207,13 @@ class TestBooking:
 
 class TestParentalConsent:
     def test_jos_booking_waits_for_mum_who_says_yes_through_the_link(self, cast, client_for, trip):
-        booking = book(client_for(cast.priya), trip, young_carer=cast.jo_case.pk, parent_name="Karen Taylor",
-                       parent_email="karen@example.org").json()
+        booking = book(
+            client_for(cast.priya),
+            trip,
+            young_carer=cast.jo_case.pk,
+            parent_name="Karen Taylor",
+            parent_email="karen@example.org",
+        ).json()
         assert booking["status"] == "awaiting_consent"
         from core.tasks import run_ready_tasks
 
@@ -198,7 +223,10 @@ class TestParentalConsent:
         anonymous = client_for(None)
         shown = anonymous.get(f"/api/v1/booking-consent/{token}/")
         assert shown.status_code == 200 and shown.json()["child"] == "Jo"
-        answered = anonymous.post(f"/api/v1/booking-consent/{token}/", {"given": True, "parent_name": "Karen Taylor", "relationship": "mother"})
+        answered = anonymous.post(
+            f"/api/v1/booking-consent/{token}/",
+            {"given": True, "parent_name": "Karen Taylor", "relationship": "mother"},
+        )
         assert answered.json() == {"status": "confirmed"}
         consent = Consent.objects.get(case=cast.jo_case, subject="trips")
         assert (consent.given, consent.basis, consent.given_by_name) == (True, "parent", "Karen Taylor")
@@ -211,7 +239,9 @@ class TestParentalConsent:
         jo = book(client_for(cast.priya), event, young_carer=cast.jo_case.pk, parent_email="karen@example.org").json()
         alex = book(client_for(cast.alex), event).json()
         run_tasks()
-        client_for(None).post(f"/api/v1/booking-consent/{consent_link()}/", {"given": False, "parent_name": "Karen Taylor"})
+        client_for(None).post(
+            f"/api/v1/booking-consent/{consent_link()}/", {"given": False, "parent_name": "Karen Taylor"}
+        )
         assert Booking.objects.get(pk=jo["id"]).status == "consent_refused"
         assert Booking.objects.get(pk=alex["id"]).status == "offered"
         assert Consent.objects.get(case=cast.jo_case, subject="trips").given is False
@@ -224,15 +254,23 @@ class TestParentalConsent:
         assert_error(anonymous.get("/api/v1/booking-consent/nonsense/"), 404)
         assert_error(anonymous.get(f"/api/v1/booking-consent/{token[:-2]}xx/"), 404)
         with time_machine.travel(timezone.now() + timedelta(days=8)):
-            assert_error(anonymous.post(f"/api/v1/booking-consent/{token}/", {"given": True, "parent_name": "K"}), 410, "link_expired")
+            assert_error(
+                anonymous.post(f"/api/v1/booking-consent/{token}/", {"given": True, "parent_name": "K"}),
+                410,
+                "link_expired",
+            )
         assert not Consent.objects.filter(subject="trips").exists()
 
     def test_a_resent_link_replaces_the_old_one(self, cast, client_for, trip, run_tasks):
-        booking = book(client_for(cast.priya), trip, young_carer=cast.jo_case.pk, parent_email="karen@example.org").json()
+        booking = book(
+            client_for(cast.priya), trip, young_carer=cast.jo_case.pk, parent_email="karen@example.org"
+        ).json()
         run_tasks()
         old = consent_link()
         assert_error(client_for(cast.jo).post(f"/api/v1/bookings/{booking['id']}/resend-consent/"), 404)
-        client_for(cast.priya).post(f"/api/v1/bookings/{booking['id']}/resend-consent/", {"parent_email": "dad@example.org"})
+        client_for(cast.priya).post(
+            f"/api/v1/bookings/{booking['id']}/resend-consent/", {"parent_email": "dad@example.org"}
+        )
         run_tasks()
         assert mail.outbox[-1].to == ["dad@example.org"]
         assert_error(client_for(None).get(f"/api/v1/booking-consent/{old}/"), 404)

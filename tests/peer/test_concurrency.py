@@ -35,7 +35,10 @@ def test_two_people_booking_the_last_place_at_once_one_gets_it_one_waits(cast):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=take, args=(name, case.pk)) for name, case in (("alex", cast.alex_case), ("other", _second_adult(cast)))]
+    threads = [
+        threading.Thread(target=take, args=(name, case.pk))
+        for name, case in (("alex", cast.alex_case), ("other", _second_adult(cast)))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -50,6 +53,10 @@ def _second_adult(cast):
     from cases.models import YoungCarer
 
     return YoungCarer.objects.create(
-        organisation=cast.riverside, first_name="Rory", last_name="Hill", date_of_birth=cast.alex_case.date_of_birth,
-        status="active", key_worker=cast.priya,
+        organisation=cast.riverside,
+        first_name="Rory",
+        last_name="Hill",
+        date_of_birth=cast.alex_case.date_of_birth,
+        status="active",
+        key_worker=cast.priya,
     )
