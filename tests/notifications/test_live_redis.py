@@ -1,0 +1,60 @@
+"""Live delivery across processes through the Redis channel layer (run with REDIS_URL set)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from notifications.services import notify
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db]
+
+LISTENER = textwrap.dedent(
+    """
+    import json, sys
+    import django
+    django.setup()
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+    from core.events import user_group
+
+    async def listen(user_id):
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        await layer.group_add(user_group(user_id), channel)
+        print("ready", flush=True)
+        message = await layer.receive(channel)
+        print(json.dumps(message), flush=True)
+
+    async_to_sync(listen)(int(sys.argv[1]))
+    """
+)
+
+
+def test_a_notification_written_here_reaches_a_socket_served_by_another_process(cast, django_capture_on_commit_callbacks):
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings_test", "PYTHONPATH": str(root)}
+    listener = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", LISTENER, str(cast.sam.pk)], stdout=subprocess.PIPE, text=True, env=env, cwd=root
+    )
+    watchdog = threading.Timer(30, listener.kill)  # never hang the suite on a lost message
+    watchdog.start()
+    try:
+        assert listener.stdout is not None
+        assert listener.stdout.readline().strip() == "ready"
+        with django_capture_on_commit_callbacks(execute=True):
+            item = notify(recipients=[cast.sam], kind="message.from_worker", context={"sender_name": "Priya", "preview": "x"})[0]
+        message = json.loads(listener.stdout.readline())
+        listener.wait(timeout=10)
+    finally:
+        watchdog.cancel()
+        listener.kill()
+    assert message["event"] == "notification.created"
+    assert message["data"]["id"] == item.pk
