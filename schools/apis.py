@@ -70,6 +70,7 @@ class SchoolViewSet(ApiViewSet):
     """Schools. Staff of a school see their own school(s); project staff and commissioners see the register."""
 
     serializer_class = s.SchoolSerializer
+    queryset = Organisation.objects.none()  # for the schema; get_queryset scopes every request
     filterset_class = SchoolFilter
 
     def get_queryset(self) -> QuerySet[Organisation]:
@@ -97,14 +98,16 @@ class SchoolViewSet(ApiViewSet):
         school = self.get_queryset().get(pk=school.pk)
         return Response(s.SchoolSerializer(school).data)
 
-    @extend_schema(responses=s.DashboardSerializer)
+    @extend_schema(responses=s.SchoolDashboardSerializer)
     @action(detail=True, methods=["get"])
     def dashboard(self, request: Request, pk: str) -> Response:
         school = access.school_for_reader(request.user, pk)
         return Response(selectors.school_dashboard(request.user, school))
 
     @extend_schema(methods=["get"], responses=s.OrganisationRefSerializer(many=True))
-    @extend_schema(methods=["post"], request=s.ProjectLinkSerializer, responses={201: s.OrganisationRefSerializer})
+    @extend_schema(
+        methods=["post"], request=s.SchoolProjectLinkSerializer, responses={201: s.OrganisationRefSerializer}
+    )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def projects(self, request: Request, pk: str) -> Response:
         """The projects serving this school (referrals and presentation requests go to one of them)."""
@@ -112,7 +115,7 @@ class SchoolViewSet(ApiViewSet):
             school = self._visible(pk)
             return Response(s.OrganisationRefSerializer(selectors.projects_serving(school), many=True).data)
         school = self._visible(pk)
-        serializer = s.ProjectLinkSerializer(data=request.data)
+        serializer = s.SchoolProjectLinkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         link = school_services.school_project_link(
             actor=_actor(request), school=school, project=serializer.validated_data["project"]
@@ -148,6 +151,7 @@ class ReferralViewSet(ApiViewSet):
     the project's workers triage it. Workflow steps are POST actions."""
 
     serializer_class = s.ReferralSchoolSerializer
+    queryset = Referral.objects.none()
     filterset_class = ReferralFilter
 
     def get_queryset(self) -> QuerySet[Referral]:
@@ -159,7 +163,7 @@ class ReferralViewSet(ApiViewSet):
             and referral.status != Referral.Status.DRAFT
         ):
             data = s.ReferralProjectSerializer(referral).data
-            data["attachments"] = s.AttachmentSerializer(referral.attachments.all(), many=True).data
+            data["attachments"] = s.ReferralAttachmentSerializer(referral.attachments.all(), many=True).data
             return data
         return s.ReferralSchoolSerializer(referral).data
 
@@ -217,19 +221,19 @@ class ReferralViewSet(ApiViewSet):
         referral = referral_services.referral_submit(actor=_actor(request), referral=referral)
         return Response(s.ReferralSchoolSerializer(referral).data)
 
-    @extend_schema(methods=["get"], responses=s.AttachmentSerializer(many=True))
+    @extend_schema(methods=["get"], responses=s.ReferralAttachmentSerializer(many=True))
     @extend_schema(
         methods=["post"],
-        request={"multipart/form-data": s.AttachmentUploadSerializer},
-        responses={201: s.AttachmentSerializer},
+        request={"multipart/form-data": s.ReferralAttachmentUploadSerializer},
+        responses={201: s.ReferralAttachmentSerializer},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def attachments(self, request: Request, pk: str) -> Response:
         if request.method == "GET":
             referral = access.referral_for_reader(request.user, pk)
-            return Response(s.AttachmentSerializer(referral.attachments.all(), many=True).data)
+            return Response(s.ReferralAttachmentSerializer(referral.attachments.all(), many=True).data)
         referral = access.referral_for_school_editor(request.user, pk)
-        serializer = s.AttachmentUploadSerializer(data=request.data)
+        serializer = s.ReferralAttachmentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         attachment = referral_services.attachment_add(
             actor=_actor(request),
@@ -237,7 +241,7 @@ class ReferralViewSet(ApiViewSet):
             upload=serializer.validated_data["file"],
             kind=serializer.validated_data["kind"],
         )
-        return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(s.ReferralAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)/download")
@@ -251,7 +255,7 @@ class ReferralViewSet(ApiViewSet):
 
     # -- triage --------------------------------------------------------------------------------------
     @extend_schema(
-        responses=s.QueueItemSerializer(many=True),
+        responses=s.ReferralQueueItemSerializer(many=True),
         parameters=[OpenApiParameter("project", int, description="Only this project (default: all of yours)")],
     )
     @action(detail=False, methods=["get"])
@@ -262,52 +266,52 @@ class ReferralViewSet(ApiViewSet):
         page = self.paginate_queryset(queue)
         assert page is not None
         record_access(actor=_actor(request), instances=page, event="referral.queue")
-        return self.get_paginated_response(s.QueueItemSerializer(page, many=True).data)
+        return self.get_paginated_response(s.ReferralQueueItemSerializer(page, many=True).data)
 
-    @extend_schema(responses=s.DuplicateSerializer(many=True))
+    @extend_schema(responses=s.ReferralDuplicateSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def duplicates(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_triage(request.user, pk)
-        return Response(s.DuplicateSerializer(selectors.possible_duplicates(referral), many=True).data)
+        return Response(s.ReferralDuplicateSerializer(selectors.possible_duplicates(referral), many=True).data)
 
-    @extend_schema(request=s.MessageSerializer, responses=s.ReferralProjectSerializer)
+    @extend_schema(request=s.ReferralMessageSerializer, responses=s.ReferralProjectSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_triage(request.user, pk)
-        data = self._valid(s.MessageSerializer)
+        data = self._valid(s.ReferralMessageSerializer)
         return Response(
             self._out(referral_services.referral_acknowledge(actor=_actor(request), referral=referral, **data))
         )
 
-    @extend_schema(request=s.AcceptSerializer, responses=s.ReferralProjectSerializer)
+    @extend_schema(request=s.ReferralAcceptSerializer, responses=s.ReferralProjectSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_triage(request.user, pk)
-        data = self._valid(s.AcceptSerializer)
+        data = self._valid(s.ReferralAcceptSerializer)
         return Response(self._out(referral_services.referral_accept(actor=_actor(request), referral=referral, **data)))
 
-    @extend_schema(request=s.SignpostSerializer, responses=s.ReferralProjectSerializer)
+    @extend_schema(request=s.ReferralSignpostSerializer, responses=s.ReferralProjectSerializer)
     @action(detail=True, methods=["post"])
     def signpost(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_triage(request.user, pk)
-        data = self._valid(s.SignpostSerializer)
+        data = self._valid(s.ReferralSignpostSerializer)
         return Response(
             self._out(referral_services.referral_signpost(actor=_actor(request), referral=referral, **data))
         )
 
-    @extend_schema(request=s.DeclineSerializer, responses=s.ReferralProjectSerializer)
+    @extend_schema(request=s.ReferralDeclineSerializer, responses=s.ReferralProjectSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_triage(request.user, pk)
-        data = self._valid(s.DeclineSerializer)
+        data = self._valid(s.ReferralDeclineSerializer)
         return Response(self._out(referral_services.referral_decline(actor=_actor(request), referral=referral, **data)))
 
-    @extend_schema(request=s.MergeSerializer, responses=s.ReferralProjectSerializer)
+    @extend_schema(request=s.ReferralMergeSerializer, responses=s.ReferralProjectSerializer)
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk: str) -> Response:
         """Merge this referral (a duplicate) into ``into``; returns the kept referral."""
         referral = access.referral_for_triage(request.user, pk)
-        data = self._valid(s.MergeSerializer)
+        data = self._valid(s.ReferralMergeSerializer)
         into = access.referral_for_triage(request.user, data.pop("into"))
         kept = referral_services.referral_merge(actor=_actor(request), referral=referral, into=into, **data)
         return Response(self._out(kept))
@@ -338,6 +342,7 @@ class PresentationViewSet(ApiViewSet):
     """Awareness presentations: requested by schools, scheduled and delivered by project workers."""
 
     serializer_class = s.PresentationSerializer
+    queryset = Presentation.objects.none()
     filterset_class = PresentationFilter
 
     def get_queryset(self) -> QuerySet[Presentation]:
@@ -358,40 +363,40 @@ class PresentationViewSet(ApiViewSet):
         presentation = presentation_services.presentation_request(actor=_actor(request), **serializer.validated_data)
         return Response(s.PresentationSerializer(presentation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ScheduleSerializer, responses=s.PresentationSerializer)
+    @extend_schema(request=s.PresentationScheduleSerializer, responses=s.PresentationSerializer)
     @action(detail=True, methods=["post"])
     def schedule(self, request: Request, pk: str) -> Response:
         presentation = access.presentation_for_worker(request.user, pk)
-        serializer = s.ScheduleSerializer(data=request.data)
+        serializer = s.PresentationScheduleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         presentation = presentation_services.presentation_schedule(
             actor=_actor(request), presentation=presentation, **serializer.validated_data
         )
         return Response(s.PresentationSerializer(presentation).data)
 
-    @extend_schema(request=s.DeliverSerializer, responses=s.PresentationSerializer)
+    @extend_schema(request=s.PresentationDeliverSerializer, responses=s.PresentationSerializer)
     @action(detail=True, methods=["post"])
     def deliver(self, request: Request, pk: str) -> Response:
         presentation = access.presentation_for_worker(request.user, pk)
-        serializer = s.DeliverSerializer(data=request.data)
+        serializer = s.PresentationDeliverSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         presentation = presentation_services.presentation_deliver(
             actor=_actor(request), presentation=presentation, **serializer.validated_data
         )
         return Response(s.PresentationSerializer(presentation).data)
 
-    @extend_schema(request=s.CancelSerializer, responses=s.PresentationSerializer)
+    @extend_schema(request=s.PresentationCancelSerializer, responses=s.PresentationSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         presentation = access.presentation_for_reader(request.user, pk)
-        serializer = s.CancelSerializer(data=request.data)
+        serializer = s.PresentationCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         presentation = presentation_services.presentation_cancel(
             actor=_actor(request), presentation=presentation, **serializer.validated_data
         )
         return Response(s.PresentationSerializer(presentation).data)
 
-    @extend_schema(responses=s.ImpactSerializer)
+    @extend_schema(responses=s.PresentationImpactSerializer)
     @action(detail=True, methods=["get"])
     def impact(self, request: Request, pk: str) -> Response:
         """Self-identifications and referrals from the school 4, 8 and 12 weeks after, against as long before."""
@@ -399,7 +404,7 @@ class PresentationViewSet(ApiViewSet):
         impact = selectors.presentation_impact([presentation]).get(presentation.pk)
         if impact is None:
             raise ServiceError("The presentation has not been delivered yet.", code="not_delivered", status_code=409)
-        return Response(s.ImpactSerializer(impact).data)
+        return Response(s.PresentationImpactSerializer(impact).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("as", str, enum=["png", "svg"], description="Image format (default png)")],
@@ -423,6 +428,7 @@ class SelfIdentificationViewSet(ApiViewSet):
     the school's staff and the project read and follow up."""
 
     serializer_class = s.SelfIdentificationSerializer
+    queryset = SelfIdentification.objects.none()
     filterset_fields = ["status", "school", "presentation"]
 
     def get_permissions(self) -> Any:
@@ -478,11 +484,11 @@ class SelfIdentificationViewSet(ApiViewSet):
         receipt = {"received": True, "message": "Thank you. Someone from school will talk to you soon, in private."}
         return Response(receipt, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.FollowUpSerializer, responses=s.SelfIdentificationSerializer)
+    @extend_schema(request=s.SelfIdentificationFollowUpSerializer, responses=s.SelfIdentificationSerializer)
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request: Request, pk: str) -> Response:
         item = access.self_identification_for_reader(request.user, pk)
-        serializer = s.FollowUpSerializer(data=request.data)
+        serializer = s.SelfIdentificationFollowUpSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         item = presentation_services.self_identification_follow_up(
             actor=_actor(request), item=item, **serializer.validated_data
@@ -513,6 +519,7 @@ class ToolkitResourceViewSet(ApiViewSet):
     """Resources for schools: versioned files tagged by audience and Young Carers in Schools standard."""
 
     serializer_class = s.ToolkitResourceSerializer
+    queryset = ToolkitResource.objects.none()
     filterset_class = ToolkitFilter
 
     def get_queryset(self) -> QuerySet[ToolkitResource]:
@@ -559,7 +566,7 @@ class ToolkitResourceViewSet(ApiViewSet):
     @extend_schema(methods=["get"], responses=s.ToolkitVersionSerializer(many=True))
     @extend_schema(
         methods=["post"],
-        request={"multipart/form-data": s.VersionUploadSerializer},
+        request={"multipart/form-data": s.ToolkitVersionUploadSerializer},
         responses={201: s.ToolkitVersionSerializer},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
@@ -567,7 +574,7 @@ class ToolkitResourceViewSet(ApiViewSet):
         resource = self._visible(pk)
         if request.method == "GET":
             return Response(s.ToolkitVersionSerializer(resource.versions.all(), many=True).data)
-        serializer = s.VersionUploadSerializer(data=request.data)
+        serializer = s.ToolkitVersionUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         version = toolkit_services.version_add(
             actor=_actor(request),
@@ -599,14 +606,14 @@ class ToolkitResourceViewSet(ApiViewSet):
         )
         return _private_file(version.file, version.original_name, version.content_type)
 
-    @extend_schema(responses=s.DownloadsBySchoolSerializer(many=True))
+    @extend_schema(responses=s.ToolkitDownloadsBySchoolSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def downloads(self, request: Request, pk: str) -> Response:
         """Downloads per school (the owning project's staff)."""
         resource = self._visible(pk)
         if resource.owner_id not in access_for(request.user).project_ids:
             raise NotFound()
-        return Response(s.DownloadsBySchoolSerializer(selectors.downloads_by_school(resource), many=True).data)
+        return Response(s.ToolkitDownloadsBySchoolSerializer(selectors.downloads_by_school(resource), many=True).data)
 
     def _visible(self, pk: Any) -> ToolkitResource:
         resource = self.get_queryset().filter(pk=access.as_id(pk)).first()
@@ -635,33 +642,34 @@ class ToolkitResourceViewSet(ApiViewSet):
 class ToolkitProgressViewSet(ApiViewSet):
     """A school's progress on the five Young Carers in Schools standards, with anonymised evidence."""
 
-    serializer_class = s.StandardSerializer
+    serializer_class = s.AwardStandardSerializer
+    queryset = Organisation.objects.none()
     pagination_class = None
 
-    @extend_schema(responses=s.StandardSerializer(many=True))
+    @extend_schema(responses=s.AwardStandardSerializer(many=True))
     def retrieve(self, request: Request, pk: str) -> Response:
         school = access.school_for_reader(request.user, pk)
-        return Response(s.StandardSerializer(selectors.standards_progress(school), many=True).data)
+        return Response(s.AwardStandardSerializer(selectors.standards_progress(school), many=True).data)
 
-    @extend_schema(request=s.ProgressSetSerializer, responses=s.StandardSerializer(many=True))
+    @extend_schema(request=s.AwardProgressSetSerializer, responses=s.AwardStandardSerializer(many=True))
     @action(detail=True, methods=["post"], url_path=r"standards/(?P<standard>[a-z]+)")
     def standard(self, request: Request, pk: str, standard: str) -> Response:
         school = access.school_for_member(request.user, pk)
-        serializer = s.ProgressSetSerializer(data=request.data)
+        serializer = s.AwardProgressSetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         toolkit_services.progress_set(
             actor=_actor(request), school=school, standard=standard, **serializer.validated_data
         )
-        return Response(s.StandardSerializer(selectors.standards_progress(school), many=True).data)
+        return Response(s.AwardStandardSerializer(selectors.standards_progress(school), many=True).data)
 
-    @extend_schema(request=s.EvidenceSerializer, responses={201: s.EvidenceSerializer})
+    @extend_schema(request=s.AwardEvidenceSerializer, responses={201: s.AwardEvidenceSerializer})
     @action(detail=True, methods=["post"])
     def evidence(self, request: Request, pk: str) -> Response:
         school = access.school_for_member(request.user, pk)
-        serializer = s.EvidenceSerializer(data=request.data)
+        serializer = s.AwardEvidenceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         item = toolkit_services.evidence_add(actor=_actor(request), school=school, **serializer.validated_data)
-        return Response(s.EvidenceSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(s.AwardEvidenceSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["delete"], url_path=r"evidence/(?P<evidence_id>\d+)")

@@ -49,7 +49,7 @@ def projects_serving(school: Organisation) -> QuerySet[Organisation]:
 def referrals_visible_to(user: Any) -> QuerySet[Referral]:
     """Referring school's staff: their school's referrals (drafts included). Project staff: submitted ones to them."""
     access = require_case_data_access(user)
-    referrals = Referral.objects.select_related("school", "project", "referred_by")
+    referrals = Referral.objects.select_related("school", "project", "referred_by", "acknowledged_by", "decided_by")
     if access.is_young_carer or not (access.school_ids or access.project_ids):
         return referrals.none()
     return referrals.filter(

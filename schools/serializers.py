@@ -97,7 +97,7 @@ class SchoolUpdateSerializer(serializers.Serializer[Any]):
     award_expires_on = serializers.DateField(required=False, allow_null=True)
 
 
-class ProjectLinkSerializer(serializers.Serializer[Any]):
+class SchoolProjectLinkSerializer(serializers.Serializer[Any]):
     project = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind=Organisation.Kind.PROJECT))
 
 
@@ -148,7 +148,7 @@ class ReferralWriteSerializer(serializers.ModelSerializer[Referral]):
         ]
 
 
-class AttachmentSerializer(serializers.ModelSerializer[ReferralAttachment]):
+class ReferralAttachmentSerializer(serializers.ModelSerializer[ReferralAttachment]):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -159,7 +159,7 @@ class AttachmentSerializer(serializers.ModelSerializer[ReferralAttachment]):
         return f"/api/v1/referrals/{attachment.referral_id}/attachments/{attachment.pk}/download/"
 
 
-class AttachmentUploadSerializer(serializers.Serializer[Any]):
+class ReferralAttachmentUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField()
     kind = serializers.ChoiceField(
         choices=ReferralAttachment.Kind.choices, default=ReferralAttachment.Kind.CONSENT_FORM
@@ -230,7 +230,7 @@ class ReferralProjectSerializer(ReferralSchoolSerializer):
         return bool(due and referral.status == Referral.Status.SUBMITTED and timezone.now() > due)
 
 
-class QueueItemSerializer(serializers.ModelSerializer[Referral]):
+class ReferralQueueItemSerializer(serializers.ModelSerializer[Referral]):
     reference = serializers.SerializerMethodField()
     age = serializers.SerializerMethodField()
     school = OrganisationRefSerializer(read_only=True)
@@ -274,7 +274,7 @@ class QueueItemSerializer(serializers.ModelSerializer[Referral]):
         return bool(due and referral.status == Referral.Status.SUBMITTED and timezone.now() > due)
 
 
-class DuplicateSerializer(serializers.Serializer[Any]):
+class ReferralDuplicateSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=["referral", "case"])
     id = serializers.IntegerField()
     first_name = serializers.CharField()
@@ -283,11 +283,11 @@ class DuplicateSerializer(serializers.Serializer[Any]):
     score = serializers.FloatField()
 
 
-class MessageSerializer(serializers.Serializer[Any]):
+class ReferralMessageSerializer(serializers.Serializer[Any]):
     message = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class AcceptSerializer(MessageSerializer):
+class ReferralAcceptSerializer(ReferralMessageSerializer):
     key_worker = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
     case = serializers.PrimaryKeyRelatedField(
         queryset=YoungCarer.objects.all(),
@@ -297,16 +297,16 @@ class AcceptSerializer(MessageSerializer):
     )
 
 
-class SignpostSerializer(MessageSerializer):
+class ReferralSignpostSerializer(ReferralMessageSerializer):
     to = serializers.CharField(max_length=200)
     reason = serializers.CharField(max_length=2000)
 
 
-class DeclineSerializer(MessageSerializer):
+class ReferralDeclineSerializer(ReferralMessageSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class MergeSerializer(MessageSerializer):
+class ReferralMergeSerializer(ReferralMessageSerializer):
     into = serializers.IntegerField(help_text="The referral that is kept.")
 
 
@@ -365,12 +365,12 @@ class PresentationRequestSerializer(serializers.Serializer[Any]):
     request_notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class ScheduleSerializer(serializers.Serializer[Any]):
+class PresentationScheduleSerializer(serializers.Serializer[Any]):
     scheduled_for = serializers.DateTimeField()
     presenter = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
 
 
-class DeliverSerializer(serializers.Serializer[Any]):
+class PresentationDeliverSerializer(serializers.Serializer[Any]):
     delivered_at = serializers.DateTimeField()
     attendance = serializers.IntegerField(min_value=0, max_value=5000)
     year_groups = serializers.ListField(
@@ -380,11 +380,11 @@ class DeliverSerializer(serializers.Serializer[Any]):
     feedback = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class CancelSerializer(serializers.Serializer[Any]):
+class PresentationCancelSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=2000)
 
 
-class ImpactWindowSerializer(serializers.Serializer[Any]):
+class PresentationImpactWindowSerializer(serializers.Serializer[Any]):
     weeks = serializers.IntegerField()
     complete = serializers.BooleanField(required=False)
     self_identifications_before = serializers.IntegerField()
@@ -393,10 +393,10 @@ class ImpactWindowSerializer(serializers.Serializer[Any]):
     referrals_after = serializers.IntegerField()
 
 
-class ImpactSerializer(serializers.Serializer[Any]):
+class PresentationImpactSerializer(serializers.Serializer[Any]):
     presentation = serializers.IntegerField()
     delivered_at = serializers.DateTimeField()
-    windows = ImpactWindowSerializer(many=True)
+    windows = PresentationImpactWindowSerializer(many=True)
 
 
 class SelfIdentificationFormSerializer(serializers.Serializer[Any]):
@@ -449,7 +449,7 @@ class SelfIdentificationSerializer(serializers.ModelSerializer[SelfIdentificatio
         ]
 
 
-class FollowUpSerializer(serializers.Serializer[Any]):
+class SelfIdentificationFollowUpSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=[c for c in SelfIdentification.Status.choices if c[0] != "new"])
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -509,18 +509,18 @@ class ToolkitResourceWriteSerializer(serializers.Serializer[Any]):
     is_published = serializers.BooleanField(default=True)
 
 
-class VersionUploadSerializer(serializers.Serializer[Any]):
+class ToolkitVersionUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField()
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class DownloadsBySchoolSerializer(serializers.Serializer[Any]):
+class ToolkitDownloadsBySchoolSerializer(serializers.Serializer[Any]):
     school_id = serializers.IntegerField()
     school__name = serializers.CharField()
     downloads = serializers.IntegerField()
 
 
-class EvidenceSerializer(serializers.ModelSerializer[EvidenceItem]):
+class AwardEvidenceSerializer(serializers.ModelSerializer[EvidenceItem]):
     created_by = PersonSerializer(read_only=True)
 
     class Meta:
@@ -529,15 +529,15 @@ class EvidenceSerializer(serializers.ModelSerializer[EvidenceItem]):
         read_only_fields = ["id", "created_by", "created_at"]
 
 
-class StandardSerializer(serializers.Serializer[Any]):
+class AwardStandardSerializer(serializers.Serializer[Any]):
     standard = serializers.ChoiceField(choices=Standard.choices)
     label = serializers.CharField()  # type: ignore[assignment]
     status = serializers.ChoiceField(choices=StandardProgress.Status.choices)
     notes = serializers.CharField()
-    evidence = EvidenceSerializer(many=True)
+    evidence = AwardEvidenceSerializer(many=True)
 
 
-class ProgressSetSerializer(serializers.Serializer[Any]):
+class AwardProgressSetSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=StandardProgress.Status.choices)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
@@ -545,7 +545,7 @@ class ProgressSetSerializer(serializers.Serializer[Any]):
 # --- Dashboard -------------------------------------------------------------------------------------
 
 
-class DashboardSerializer(serializers.Serializer[Any]):
+class SchoolDashboardSerializer(serializers.Serializer[Any]):
     school = serializers.IntegerField()
     referrals_by_status = serializers.DictField(child=serializers.IntegerField())
     young_carers_identified = serializers.DictField(child=serializers.IntegerField())
