@@ -30,8 +30,14 @@ ASSESSMENT = {
 }
 
 ORDER = [
-    State.NOT_STARTED, State.CONSIDERED, State.ASSESSMENT_SCHEDULED, State.ASSESSMENT_COMPLETED, State.PLAN_AGREED,
-    State.HANDOVER_REFERRED, State.ACCEPTED, State.JOINT_WORKING,
+    State.NOT_STARTED,
+    State.CONSIDERED,
+    State.ASSESSMENT_SCHEDULED,
+    State.ASSESSMENT_COMPLETED,
+    State.PLAN_AGREED,
+    State.HANDOVER_REFERRED,
+    State.ACCEPTED,
+    State.JOINT_WORKING,
 ]
 
 
@@ -51,17 +57,26 @@ def walk(cast: Any, case: Any, to: str) -> Transition:
         State.CONSIDERED: lambda t: services.transition_schedule_assessment(
             actor=actor, transition=t, scheduled_for=timezone.now() + timedelta(days=1)
         ),
-        State.ASSESSMENT_SCHEDULED: lambda t: services.transition_complete_assessment(actor=actor, transition=t, **ASSESSMENT),
+        State.ASSESSMENT_SCHEDULED: lambda t: services.transition_complete_assessment(
+            actor=actor, transition=t, **ASSESSMENT
+        ),
         State.ASSESSMENT_COMPLETED: lambda t: services.transition_agree_plan(
             actor=actor, transition=t, goals=["Finish college"], actions=plan_actions()
         ),
-        State.PLAN_AGREED: lambda t: services.transition_refer(
-            actor=actor, transition=t, organisation=cast.adult_services, basis="best_interests" if not _has_consent(case) else "consent",
-            basis_note="" if _has_consent(case) else "Best-interests meeting on file.",
-        ).transition,
-        State.HANDOVER_REFERRED: lambda t: services.handover_accept(
-            actor=cast.grace, handover=t.handovers.get(status=Handover.Status.PENDING), worker=cast.grace
-        ).transition,
+        State.PLAN_AGREED: lambda t: (
+            services.transition_refer(
+                actor=actor,
+                transition=t,
+                organisation=cast.adult_services,
+                basis="best_interests" if not _has_consent(case) else "consent",
+                basis_note="" if _has_consent(case) else "Best-interests meeting on file.",
+            ).transition
+        ),
+        State.HANDOVER_REFERRED: lambda t: (
+            services.handover_accept(
+                actor=cast.grace, handover=t.handovers.get(status=Handover.Status.PENDING), worker=cast.grace
+            ).transition
+        ),
         State.ACCEPTED: lambda t: services.transition_start_joint_working(actor=actor, transition=t),
     }
     while transition.state != to:

@@ -38,12 +38,29 @@ def test_the_json_pack_carries_the_record_for_adult_services(cast, client_for, h
     assert entry is not None and entry.case_id == cast.alex_case.pk
 
 
-def test_the_pack_reads_scores_groups_and_safeguarding_from_their_modules_when_present(cast, client_for, handover, monkeypatch):
+def test_the_pack_reads_scores_groups_and_safeguarding_from_their_modules_when_present(
+    cast, client_for, handover, monkeypatch
+):
     wellbeing = _module(monkeypatch, "api.wellbeing.selectors")
-    monkeypatch.setattr(wellbeing, "scores_for_case", lambda case: {"WEMWBS": [{"on": "2026-01-10", "score": 41}, {"on": "2026-06-10", "score": 47}]}, raising=False)
-    monkeypatch.setattr(wellbeing, "safeguarding_summary_for_case", lambda case: {"open_alerts": 0, "alerts_last_12_months": 1}, raising=False)
+    monkeypatch.setattr(
+        wellbeing,
+        "scores_for_case",
+        lambda case: {"WEMWBS": [{"on": "2026-01-10", "score": 41}, {"on": "2026-06-10", "score": 47}]},
+        raising=False,
+    )
+    monkeypatch.setattr(
+        wellbeing,
+        "safeguarding_summary_for_case",
+        lambda case: {"open_alerts": 0, "alerts_last_12_months": 1},
+        raising=False,
+    )
     peer = _module(monkeypatch, "api.peer.selectors")
-    monkeypatch.setattr(peer, "groups_of_case", lambda case: [{"group": "Young adult carers (16-25)", "meets": "Thursdays 4pm"}], raising=False)
+    monkeypatch.setattr(
+        peer,
+        "groups_of_case",
+        lambda case: [{"group": "Young adult carers (16-25)", "meets": "Thursdays 4pm"}],
+        raising=False,
+    )
     pack = client_for(cast.priya).get(f"/api/v1/handovers/{handover.pk}/pack/").json()
     assert pack["questionnaire_scores"]["WEMWBS"][1]["score"] == 47
     assert pack["safeguarding_summary"] == {"open_alerts": 0, "alerts_last_12_months": 1}
@@ -75,11 +92,26 @@ def test_the_pdf_pack_opens_and_reads_well(cast, client_for, handover):
     assert response.content.startswith(b"%PDF-")
     text = _text(response.content)
     for expected in (
-        "Transition hand-over pack", "Alex Morgan", "Riverside Adult Carers Service", "Personal details",
-        "Caring role and tasks", "Dad", "Questionnaire scores and trend", "No questionnaire scores recorded",
-        "Transition assessment", "Impact on wellbeing", "Tired at college.", "Transition plan", "Finish college",
-        "Consent basis for sharing", "Services that must continue", "Safeguarding summary", "Contingency plan",
-        "Aunt Carol", "Key contacts", "Priya Shah",
+        "Transition hand-over pack",
+        "Alex Morgan",
+        "Riverside Adult Carers Service",
+        "Personal details",
+        "Caring role and tasks",
+        "Dad",
+        "Questionnaire scores and trend",
+        "No questionnaire scores recorded",
+        "Transition assessment",
+        "Impact on wellbeing",
+        "Tired at college.",
+        "Transition plan",
+        "Finish college",
+        "Consent basis for sharing",
+        "Services that must continue",
+        "Safeguarding summary",
+        "Contingency plan",
+        "Aunt Carol",
+        "Key contacts",
+        "Priya Shah",
     ):
         assert expected in text, expected
     assert AuditEntry.objects.filter(event="handover.pack_pdf", actor=cast.grace, object_pk=str(handover.pk)).exists()
@@ -95,8 +127,14 @@ def test_the_pack_escapes_what_was_typed(cast, client_for, handover):
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("key_worker", 200), ("manager", 200), ("adult_services", 200), ("other_project_worker", 404),
-        ("school_staff", 404), ("commissioner", 404), ("young_carer", 404), ("other_young_carer", 404),
+        ("key_worker", 200),
+        ("manager", 200),
+        ("adult_services", 200),
+        ("other_project_worker", 404),
+        ("school_staff", 404),
+        ("commissioner", 404),
+        ("young_carer", 404),
+        ("other_young_carer", 404),
     ],
 )
 def test_who_may_open_the_pack(personas, client_for, handover, persona, expected):

@@ -19,8 +19,12 @@ pytestmark = pytest.mark.django_db
 
 def _case(cast, born: date, **extra) -> YoungCarer:
     return YoungCarer.objects.create(
-        organisation=cast.riverside, first_name="Robin", last_name="Hale", date_of_birth=born,
-        key_worker=cast.priya, **{"status": YoungCarer.Status.ACTIVE, **extra},
+        organisation=cast.riverside,
+        first_name="Robin",
+        last_name="Hale",
+        date_of_birth=born,
+        key_worker=cast.priya,
+        **{"status": YoungCarer.Status.ACTIVE, **extra},
     )
 
 
@@ -89,7 +93,9 @@ def test_travelling_across_every_milestone_marks_each_once_and_tells_the_key_wor
             assert milestones_mark() == 0  # a second run the same day changes nothing
         milestone = Milestone.objects.get(case=case, kind=kind)
         assert milestone.needs_attention is attention and milestone.notified
-        told = Notification.objects.filter(context__transition_id=Transition.objects.get(case=case).pk, context__milestone=milestone.get_kind_display())
+        told = Notification.objects.filter(
+            context__transition_id=Transition.objects.get(case=case).pk, context__milestone=milestone.get_kind_display()
+        )
         assert set(told.values_list("recipient_id", flat=True)) == {cast.priya.pk, cast.tom.pk}
     assert Milestone.objects.filter(case=case).count() == 5
     assert Notification.objects.filter(kind="transition.milestone_attention", recipient=cast.tom).count() == 4
@@ -101,8 +107,13 @@ def test_a_case_with_adult_services_at_18_needs_no_attention(cast):
         from cases.models import Consent
 
         Consent.objects.create(
-            case=case, subject="share_with_adult_services", given=True, basis="own", given_by_name="Robin Hale",
-            given_by_relationship="self", given_at=datetime(2026, 1, 1, tzinfo=UTC),
+            case=case,
+            subject="share_with_adult_services",
+            given=True,
+            basis="own",
+            given_by_name="Robin Hale",
+            given_by_relationship="self",
+            given_at=datetime(2026, 1, 1, tzinfo=UTC),
         )
         walk(cast, case, State.JOINT_WORKING)
     with time_machine.travel(datetime(2026, 6, 1, 8, tzinfo=UTC), tick=False):
@@ -122,7 +133,9 @@ def test_a_record_first_seen_late_records_old_milestones_quietly(cast):
 def test_closed_cases_and_the_under_14s_are_left_alone(cast):
     milestones_mark()
     assert not Milestone.objects.filter(case__in=[cast.jo_case, cast.kai_case]).exists()
-    closed = _case(cast, date(2009, 1, 10), status=YoungCarer.Status.CLOSED, closed_reason="moved_away", closed_at=timezone.now())
+    closed = _case(
+        cast, date(2009, 1, 10), status=YoungCarer.Status.CLOSED, closed_reason="moved_away", closed_at=timezone.now()
+    )
     milestones_mark()
     assert not Milestone.objects.filter(case=closed).exists()
 
@@ -131,7 +144,10 @@ def test_the_daily_job_runs_from_the_worker_schedule(cast, run_tasks):
     with time_machine.travel(datetime(2026, 11, 22, 0, 5, tzinfo=UTC), tick=False):
         assert "transitions.tasks.mark_milestones_task" in enqueue_due_periodic_jobs()
         run_tasks()
-        assert enqueue_due_periodic_jobs() == [] or "transitions.tasks.mark_milestones_task" not in enqueue_due_periodic_jobs()
+        assert (
+            enqueue_due_periodic_jobs() == []
+            or "transitions.tasks.mark_milestones_task" not in enqueue_due_periodic_jobs()
+        )
     assert Milestone.objects.filter(case=cast.sam_case, kind="age_14").exists()
 
 

@@ -23,7 +23,9 @@ def _rows_table(rows: list[dict[str, Any]]) -> SafeString:
         columns += [key for key in row if key not in columns]
     head = format_html_join("", "<th>{}</th>", ((_label(column),) for column in columns))
     body = format_html_join(
-        "", "<tr>{}</tr>", ((format_html_join("", "<td>{}</td>", ((_render(row.get(c)),) for c in columns)),) for row in rows)
+        "",
+        "<tr>{}</tr>",
+        ((format_html_join("", "<td>{}</td>", ((_render(row.get(c)),) for c in columns)),) for row in rows),
     )
     return format_html('<table class="rows"><tr>{}</tr>{}</table>', head, body)
 
