@@ -8,6 +8,7 @@ while her mum's answer is awaited. Safe to run again: everything is found by nam
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.test import override_settings
@@ -20,7 +21,7 @@ from backend.demo import Cast
 from cases.models import YoungCarer
 
 
-def _group(cast: Cast, name: str, **fields: object) -> PeerGroup:
+def _group(cast: Cast, name: str, **fields: Any) -> PeerGroup:
     existing = PeerGroup.objects.filter(organisation=cast.riverside, name=name).first()
     if existing is not None:
         return existing
@@ -34,7 +35,7 @@ def _member(cast: Cast, group: PeerGroup, case: YoungCarer) -> None:
         services.member_add(actor=cast.priya, group=group, case=case)
 
 
-def _event(cast: Cast, title: str, days_ahead: int, hours: int, **fields: object) -> Event:
+def _event(cast: Cast, title: str, days_ahead: int, hours: int, **fields: Any) -> Event:
     existing = Event.objects.filter(organisation=cast.riverside, title=title).first()
     if existing is not None:
         return existing
