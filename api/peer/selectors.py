@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -30,11 +30,17 @@ def _age(case: YoungCarer) -> int:
     return case.age()
 
 
+def _count(rows: QuerySet[Any]) -> Any:
+    """A correlated COUNT subquery: counts for the rows of a page, without a GROUP BY over the whole list."""
+    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def groups_visible_to(user: Any) -> QuerySet[PeerGroup]:
     """Young carers: their project's active groups they are eligible for, and any they belong to. Workers: their projects'."""
     access = require_case_data_access(user)
     groups = PeerGroup.objects.select_related("organisation").annotate(
-        member_count=Count("memberships", filter=Q(memberships__status=GroupMembership.Status.ACTIVE), distinct=True)
+        member_count=_count(GroupMembership.objects.filter(group=OuterRef("pk"), status=GroupMembership.Status.ACTIVE))
     )
     case = _own_case(user)
     if case is not None:
@@ -71,9 +77,10 @@ def sessions_visible_to(user: Any) -> QuerySet[Session]:
 def events_visible_to(user: Any) -> QuerySet[Event]:
     """Young carers: events open to their project and age, and events they have booked. Workers: their projects' events."""
     access = require_case_data_access(user)
+    bookings = Booking.objects.filter(event=OuterRef("pk"))
     events = Event.objects.select_related("organisation").annotate(
-        places_taken=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDS_PLACE), distinct=True),
-        waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED), distinct=True),
+        places_taken=_count(bookings.filter(status__in=Booking.HOLDS_PLACE)),
+        waiting=_count(bookings.filter(status=Booking.Status.WAITLISTED)),
     )
     case = _own_case(user)
     if case is not None:

@@ -258,7 +258,7 @@ class ResendConsentSerializer(serializers.Serializer[Any]):
     parent_email = serializers.EmailField(required=False, allow_blank=True, default="")
 
 
-class ConsentRequestSerializer(serializers.Serializer[Any]):
+class ParentConsentRequestSerializer(serializers.Serializer[Any]):
     child = serializers.CharField()
     event = serializers.CharField()
     starts_at = serializers.DateTimeField()
@@ -270,13 +270,13 @@ class ConsentRequestSerializer(serializers.Serializer[Any]):
     organisation = serializers.CharField()
 
 
-class ConsentAnswerSerializer(serializers.Serializer[Any]):
+class ParentConsentAnswerSerializer(serializers.Serializer[Any]):
     given = serializers.BooleanField()
     parent_name = serializers.CharField(max_length=200)
     relationship = serializers.CharField(max_length=60, required=False, default="parent")
 
 
-class ConsentAnsweredSerializer(serializers.Serializer[Any]):
+class ParentConsentAnsweredSerializer(serializers.Serializer[Any]):
     status = serializers.CharField()
 
 
