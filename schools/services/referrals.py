@@ -205,7 +205,7 @@ def referral_update(*, actor: User, referral: Referral, **data: Any) -> Referral
 @transaction.atomic
 def referral_submit(*, actor: User, referral: Referral) -> Referral:
     _check_school_member(actor, referral.school)
-    referral = Referral.objects.select_for_update().select_related("school", "project").get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("school", "project").get(pk=referral.pk)
     if referral.status != Referral.Status.DRAFT:
         raise Conflict("This referral was already submitted.", code="already_submitted")
     _check_what_is_given(referral)
@@ -271,7 +271,7 @@ def attachment_add(*, actor: User, referral: Referral, upload: UploadedFile, kin
 
 
 def _lock_open(referral: Referral) -> Referral:
-    locked = Referral.objects.select_for_update().select_related("school", "project").get(pk=referral.pk)
+    locked = Referral.objects.select_for_update(of=("self",)).select_related("school", "project").get(pk=referral.pk)
     if locked.status not in Referral.OPEN:
         raise Conflict(f"This referral is already {locked.get_status_display().lower()}.", code="already_decided")
     return locked
