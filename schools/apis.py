@@ -176,7 +176,9 @@ class ReferralViewSet(ApiViewSet):
         in_full = [r.project_id in project_ids and r.status != Referral.Status.DRAFT for r in page]
         # One serializer per kind of row (building serializer fields is the expensive part), then back in order.
         full = iter(s.ReferralProjectSerializer([r for r, f in zip(page, in_full, strict=True) if f], many=True).data)
-        brief = iter(s.ReferralSchoolSerializer([r for r, f in zip(page, in_full, strict=True) if not f], many=True).data)
+        brief = iter(
+            s.ReferralSchoolSerializer([r for r, f in zip(page, in_full, strict=True) if not f], many=True).data
+        )
         rows = [next(full) if f else next(brief) for f in in_full]
         return self.get_paginated_response(rows)
 

@@ -8,6 +8,7 @@ class SchoolsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        import schools.tasks  # noqa: F401 - registers the hourly overdue-referral job with the worker
         from schools import models
 
         for model in (

@@ -178,6 +178,7 @@ class Referral(models.Model):
     # Triage
     submitted_at = models.DateTimeField(null=True, blank=True)
     acknowledge_due_at = models.DateTimeField(null=True, blank=True)
+    overdue_reminded_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -75,7 +75,9 @@ def presentation_request(
 
 
 def _lock(presentation: Presentation, *allowed: str) -> Presentation:
-    locked = Presentation.objects.select_for_update(of=("self",)).select_related("school", "project").get(pk=presentation.pk)
+    locked = (
+        Presentation.objects.select_for_update(of=("self",)).select_related("school", "project").get(pk=presentation.pk)
+    )
     if locked.status not in allowed:
         raise Conflict(f"The presentation is {locked.get_status_display().lower()}.", code="wrong_status")
     return locked
@@ -226,7 +228,9 @@ def self_identification_submit(
     if honeypot.strip():
         raise ServiceError("The form could not be sent.", code="rejected")
     _check_form_started(form_started, presentation)
-    presentation = Presentation.objects.select_for_update(of=("self",)).select_related("school", "project").get(pk=presentation.pk)
+    presentation = (
+        Presentation.objects.select_for_update(of=("self",)).select_related("school", "project").get(pk=presentation.pk)
+    )
     if presentation.self_identifications.count() >= _cap(presentation):
         raise ServiceError(
             "This link has had more answers than there were people at the presentation. Please talk to a teacher instead.",

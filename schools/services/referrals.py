@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.access import PROJECT_STAFF_ROLES, access_for, require_case_data_access
-from accounts.models import Membership, Organisation, User
+from accounts.models import Membership, Organisation, Role, User
 from audit.services import record_event
 from cases import services as case_services
 from cases.models import CaringRole, Consent, YoungCarer, age_on
@@ -464,3 +464,31 @@ def referral_merge(*, actor: User, referral: Referral, into: Referral, message: 
     record_event(actor=actor, instance=duplicate, event="referral.merge", details={"into": kept.pk})
     tell_referrer(duplicate, "referral.merged")
     return kept
+
+
+def referrals_remind_overdue(now: datetime | None = None) -> int:
+    """Tell each project's managers and on-duty workers about referrals not acknowledged in time. Once per referral."""
+    now = now or timezone.now()
+    overdue = list(
+        Referral.objects.select_related("school")
+        .filter(status=Referral.Status.SUBMITTED, acknowledge_due_at__lt=now, overdue_reminded_at__isnull=True)
+        .order_by("acknowledge_due_at")[:500]
+    )
+    for referral in overdue:
+        with transaction.atomic():
+            claimed = Referral.objects.filter(pk=referral.pk, overdue_reminded_at__isnull=True).update(
+                overdue_reminded_at=now
+            )
+            if not claimed:
+                continue
+            assert referral.project_id is not None
+            managers = Membership.objects.filter(
+                organisation_id=referral.project_id, role__in=[Role.PROJECT_MANAGER, Role.ADMIN], ended_at__isnull=True
+            ).values_list("user_id", flat=True)
+            notify(
+                recipients={*project_staff_to_tell(referral.project_id), *managers},
+                kind="referral.acknowledge_overdue",
+                context=referral_context(referral),
+                dedupe_key=f"referral.acknowledge_overdue:{referral.pk}",
+            )
+    return len(overdue)

@@ -15,7 +15,9 @@ from schools.rules import expected_year_group
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings: Any) -> Any:
     """Throttle counters in a private in-memory cache: never flush a Redis others share."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "schools-tests"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "schools-tests"}
+    }
     cache.clear()
     yield
     cache.clear()

@@ -173,3 +173,17 @@ def test_the_triage_queue_query_count_stays_flat(schools, client_for, submit_ref
         submit_referral(schools.khan, mia_payload(schools, first_name=f"Pupil{i}"))
     with django_assert_max_num_queries(baseline):
         assert client.get("/api/v1/referrals/queue/").json()["count"] == 7
+
+
+def test_an_overdue_referral_is_raised_with_the_project_once(schools, submit_referral, run_tasks):
+    from schools.services.referrals import referrals_remind_overdue
+
+    with time_machine.travel(datetime(2026, 11, 16, 9, tzinfo=LONDON), tick=False):  # Monday
+        submit_referral(schools.khan, mia_payload(schools))
+    with time_machine.travel(datetime(2026, 11, 18, 20, tzinfo=LONDON), tick=False):  # Wednesday evening: not yet
+        assert referrals_remind_overdue() == 0
+    with time_machine.travel(datetime(2026, 11, 19, 8, tzinfo=LONDON), tick=False):
+        assert referrals_remind_overdue() == 1
+        assert referrals_remind_overdue() == 0
+    told = set(Notification.objects.filter(kind="referral.acknowledge_overdue").values_list("recipient", flat=True))
+    assert told == {schools.priya.pk, schools.tom.pk}
