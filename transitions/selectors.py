@@ -54,7 +54,14 @@ def handovers_visible_to(user: Any) -> QuerySet[Handover]:
         Handover.objects.filter(
             Q(organisation_id__in=receiving) | Q(transition__case__organisation_id__in=access.project_ids)
         )
-        .select_related("transition", "transition__case", "transition__case__organisation", "organisation", "worker")
+        .select_related(
+            "transition",
+            "transition__case",
+            "transition__case__organisation",
+            "transition__case__key_worker",
+            "organisation",
+            "worker",
+        )
         .order_by("-referred_at", "-id")
     )
 
