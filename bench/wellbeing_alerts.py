@@ -163,7 +163,11 @@ def alert_latency(port: int, token: str, cast: Any, n: int) -> dict[str, float]:
     for _ in range(n + 5):
         committed: list[float] = []
         with transaction.atomic():
-            transaction.on_commit(lambda stamps=committed: stamps.append(time.perf_counter()))
+
+            def stamp(stamps: list[float] = committed) -> None:
+                stamps.append(time.perf_counter())
+
+            transaction.on_commit(stamp)
             outcome = help_request(actor=cast.alex, case=cast.alex_case, request_id=uuid.uuid4())
         assert outcome.alert is not None
         while True:
