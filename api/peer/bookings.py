@@ -162,9 +162,10 @@ def event_cancel(*, actor: User, event: Event, note: str = "") -> Event:
     event.save()
     bookings = _open_bookings(event)
     now = timezone.now()
-    Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(
-        status=Booking.Status.CANCELLED, cancelled_at=now, updated_at=now
-    )
+    for booking in bookings:  # one by one, so each change is in the audit trail
+        booking.status, booking.cancelled_at, booking.respond_by = Booking.Status.CANCELLED, now, None
+        booking.save()
+
     notify(
         recipients=_accounts(bookings),
         kind="event.cancelled",

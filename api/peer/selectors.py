@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.access import require_case_data_access
+from accounts.models import User
 from api.peer import schedule as sched
 from api.peer.models import Attendance, Booking, Event, GroupMembership, PeerGroup, Session
 from cases.models import YoungCarer
@@ -53,7 +54,8 @@ def groups_visible_to(user: Any) -> QuerySet[PeerGroup]:
             .filter(Q(is_active=True, min_age__lte=age, max_age__gte=age) | Q(Exists(mine)))
             .annotate(my_status=_my_status(case.pk))
         )
-    return groups.filter(organisation_id__in=access.project_ids).prefetch_related("facilitators")
+    facilitators = Prefetch("facilitators", queryset=User.objects.only("id", "first_name", "last_name", "email"))
+    return groups.filter(organisation_id__in=access.project_ids).prefetch_related(facilitators)
 
 
 def _my_status(case_id: int) -> Any:
