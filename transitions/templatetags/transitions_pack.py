@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from django import template
@@ -9,6 +11,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 register = template.Library()
+
+# Values from other modules arrive as JSON: datetimes as London ISO strings, shown here as people write them.
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 def _label(key: Any) -> str:
@@ -44,6 +49,8 @@ def _render(value: Any) -> SafeString:
         return format_html("-")
     if isinstance(value, bool):
         return format_html("{}", "yes" if value else "no")
+    if isinstance(value, str) and ISO_DATETIME.match(value):
+        return format_html("{}", datetime.fromisoformat(value).strftime("%-d %b %Y %H:%M"))
     return format_html("{}", value)
 
 
