@@ -169,6 +169,8 @@ for _transition_kind in (
          _("{reason}"), deep_link="portal://transitions/{transition_id}"),
     Kind("transition.steps_confirmed", Category.TRANSITION, _("{adult_service} confirmed the steps for {young_person}"),
          _("Children's support can now close."), deep_link="portal://transitions/{transition_id}"),
+    Kind("transition.handover_withdrawn", Category.TRANSITION, _("Hand-over withdrawn by {project}"),
+         _("{young_person}: no response is needed."), deep_link="portal://handovers/{handover_id}"),
 ):
     declare(_transition_kind)
 
