@@ -519,8 +519,15 @@ def transition_close(*, actor: User, transition: Transition, outcome: str, note:
             )
     if outcome == Outcome.NO_ELIGIBLE_NEEDS and not note.strip():
         raise ServiceError("Record the advice given when there are no eligible needs.", field="note")
-    pending = transition.handovers.filter(status=Handover.Status.PENDING)
-    pending.update(status=Handover.Status.WITHDRAWN, responded_at=timezone.now())
+    for handover in transition.handovers.select_for_update().filter(status=Handover.Status.PENDING):
+        handover.status, handover.responded_at = Handover.Status.WITHDRAWN, timezone.now()
+        handover.save()  # audited field by field; adult services lose the pack with it
+        notify(
+            recipients=_members(handover.organisation_id),
+            kind="transition.handover_withdrawn",
+            context=_handover_context(handover),
+            dedupe_key=f"transition.handover_withdrawn:{handover.pk}",
+        )
     transition.state, transition.outcome, transition.outcome_note = state, outcome, note.strip()
     transition.closed_at = timezone.now()
     return _save(transition, actor, workflow.CLOSE, {"outcome": outcome})

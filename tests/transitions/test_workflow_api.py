@@ -251,6 +251,7 @@ def test_closing_while_a_hand_over_waits_withdraws_it(cast, client_for):
     transition = walk(cast, cast.alex_case, State.HANDOVER_REFERRED)
     client_for(cast.priya).post(f"/api/v1/transitions/{transition.pk}/close/", {"outcome": "moved_away"}, format="json")
     assert transition.handovers.get().status == Handover.Status.WITHDRAWN
+    assert Notification.objects.filter(kind="transition.handover_withdrawn", recipient=cast.grace).exists()
     assert client_for(cast.grace).get(f"/api/v1/handovers/{transition.handovers.get().pk}/pack/").status_code == 404
 
 
