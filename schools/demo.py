@@ -6,19 +6,38 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation
 from backend.demo import Cast
+from cases.models import CaringRole
 from schools import gias
-from schools.models import AwardLevel, Phase, Presentation, SchoolProfile, SchoolProject, Standard, StandardProgress
+from schools.models import (
+    AwardLevel,
+    Phase,
+    Presentation,
+    Referral,
+    SchoolProfile,
+    SchoolProject,
+    Standard,
+    StandardProgress,
+)
+from schools.rules import expected_year_group
+from schools.workdays import due_after
 
 SAMPLE = Path(__file__).parent / "data" / "gias_sample.csv"
 
 
 @transaction.atomic
 def load(cast: Cast) -> None:
+    load_schools(cast)
+    _mias_referral(cast)
+
+
+def load_schools(cast: Cast) -> None:
+    """The register sample, the demo schools' profiles, links and a delivered presentation at Northgate."""
     gias.import_rows(gias.parse(gias.decode(SAMPLE.read_bytes())))
     profiles: dict[Organisation, dict[str, Any]] = {
         cast.northgate: dict(
@@ -61,3 +80,36 @@ def load(cast: Cast) -> None:
             resources_used=["Who are young carers? assembly slides"],
             feedback="Lots of questions at the end.",
         )
+
+
+def _mias_referral(cast: Cast) -> None:
+    """Mia (13), referred by Mr Khan yesterday and waiting in Priya's queue."""
+    if Referral.objects.filter(school=cast.northgate, first_name="Mia", last_name="Clarke").exists():
+        return
+    today = timezone.localdate()
+    born = today - relativedelta(years=13, months=4)
+    submitted = timezone.now() - timedelta(days=1)
+    Referral.objects.create(
+        school=cast.northgate,
+        project=cast.riverside,
+        referred_by=cast.khan,
+        status=Referral.Status.SUBMITTED,
+        first_name="Mia",
+        last_name="Clarke",
+        date_of_birth=born,
+        year_group=expected_year_group(born, today),
+        gender="female",
+        cared_for="Mum",
+        relationship=CaringRole.Relationship.PARENT,
+        condition_category=CaringRole.Condition.MENTAL_HEALTH,
+        caring_tasks=["domestic", "emotional", "sibling_care"],
+        impact_on_school=["punctuality", "tiredness", "homework"],
+        pupil_views="Mia says she is fine but is tired most mornings and worries about Mum.",
+        pupil_knows_and_agrees=True,
+        parent_knows_and_agrees=True,
+        parent_name="Dana Clarke",
+        parent_relationship="mother",
+        safeguarding_concern=False,
+        submitted_at=submitted,
+        acknowledge_due_at=due_after(submitted, 2),
+    )

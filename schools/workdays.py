@@ -39,8 +39,14 @@ def due_after(moment: datetime, working_days: int) -> datetime:
 def working_days_between(start: datetime, end: datetime) -> int:
     """Whole working days from ``start`` to ``end`` (London dates), not counting the start day."""
     first, last = start.astimezone(LONDON).date(), end.astimezone(LONDON).date()
-    days = 0
-    while first < last:
-        first += timedelta(days=1)
-        days += is_working_day(first)
-    return days
+    if last <= first:
+        return 0
+    weeks, extra = divmod((last - first).days, 7)
+    weekdays = weeks * 5 + sum(1 for n in range(1, extra + 1) if (first + timedelta(days=n)).weekday() < 5)
+    bank_holidays = sum(
+        1
+        for year in range(first.year, last.year + 1)
+        for day in _bank_holidays(year)
+        if first < day <= last and day.weekday() < 5
+    )
+    return weekdays - bank_holidays

@@ -37,7 +37,7 @@ def _private_media(settings: Any, tmp_path: Any) -> None:
 @pytest.fixture
 def schools(cast: Any) -> Any:
     """The demo cast with the schools module's demo data: profiles, Riverside serving every demo school."""
-    demo.load(cast)
+    demo.load_schools(cast)
     return cast
 
 
