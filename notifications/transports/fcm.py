@@ -27,7 +27,7 @@ import httpx
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from firebase_admin import _http_client, credentials, exceptions, messaging
-from firebase_admin._retry import HttpxRetry
+from firebase_admin._retry import HttpxRetry, HttpxRetryTransport
 
 from notifications.transports.base import Outcome, PushMessage, PushResult
 
@@ -37,6 +37,9 @@ MAX_PER_CALL = 500  # FCM's limit for one send_each call
 RETRY_STATUSES = {429, 500, 503}
 DEAD_TOKEN_CODES = {"UNREGISTERED", "SENDER_ID_MISMATCH"}
 TIMEOUT_SECONDS = 30
+# FCM multiplexes up to 100 streams on one HTTP/2 connection; over HTTP/1.1 (a plain http:// endpoint) each
+# connection carries one request at a time. Keep every pooled connection alive either way.
+POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 
 
 class _LoopThread:
@@ -117,7 +120,19 @@ class FcmTransport:
         client = _http_client.HttpxAsyncClient(
             credential=service._credential, timeout=TIMEOUT_SECONDS, retry_config=HttpxRetry(max_retries=0)
         )
-        client.async_client.event_hooks = {"request": [_start_clock], "response": [self._stop_clock]}
+        # The same client, with keep-alive for every pooled connection (httpx keeps only 20 by default, so a
+        # 500-message fan-out would reconnect for most sends) and our per-request clock.
+        no_retry = HttpxRetry(max_retries=0)
+        client._async_client = httpx.AsyncClient(
+            http2=True,
+            timeout=TIMEOUT_SECONDS,
+            headers=client._headers,
+            auth=_http_client.GoogleAuthCredentialFlow(service._credential),
+            mounts={
+                scheme: HttpxRetryTransport(retry=no_retry, limits=POOL_LIMITS) for scheme in ("http://", "https://")
+            },
+            event_hooks={"request": [_start_clock], "response": [self._stop_clock]},
+        )
         service._async_client = client
         return service
 
@@ -136,9 +151,10 @@ class FcmTransport:
         return _shared_loop().run(self.send_async(messages))
 
     async def send_async(self, messages: list[PushMessage]) -> list[PushResult]:
-        chunks = [messages[i : i + MAX_PER_CALL] for i in range(0, len(messages), MAX_PER_CALL)]
-        batches = await asyncio.gather(*(self._send_chunk(chunk) for chunk in chunks))
-        return [result for batch in batches for result in batch]
+        results: list[PushResult] = []
+        for start in range(0, len(messages), MAX_PER_CALL):
+            results.extend(await self._send_chunk(messages[start : start + MAX_PER_CALL]))
+        return results
 
     async def _send_chunk(self, chunk: list[PushMessage]) -> list[PushResult]:
         started = time.perf_counter()

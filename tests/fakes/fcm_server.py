@@ -119,22 +119,17 @@ class FakeFcmServer:
         return f"http://127.0.0.1:{self.port}"
 
     def service_account_json(self) -> str:
-        return json.dumps(
-            {
-                "type": "service_account",
-                "project_id": self.project_id,
-                "private_key_id": "fake-key-1",
-                "private_key": _private_key(),
-                "client_email": f"push@{self.project_id}.iam.gserviceaccount.com",
-                "client_id": "1",
-                "token_uri": f"{self.url}/token",
-            }
-        )
+        return service_account_json(self.url, self.project_id)
 
     # --- lifecycle -----------------------------------------------------------------------
     def start(self) -> FakeFcmServer:
+        return self.start_on(0)
+
+    def start_on(self, port: int) -> FakeFcmServer:
         self._thread.start()
-        started = asyncio.run_coroutine_threadsafe(asyncio.start_server(self._serve, "127.0.0.1", 0), self._loop)
+        started = asyncio.run_coroutine_threadsafe(
+            asyncio.start_server(self._serve, "127.0.0.1", port, backlog=1024), self._loop
+        )
         self._server = started.result(timeout=5)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
@@ -161,6 +156,11 @@ class FakeFcmServer:
     async def handle(
         self, method: str, path: str, headers: dict[str, str], body: bytes
     ) -> tuple[int, dict[str, str], bytes]:
+        if method == "GET" and path == "/_stats":  # for a benchmark running the server in another process
+            return _json(200, {"received": self.sends, "delivered": sum(self.delivered_tokens().values())})
+        if method == "POST" and path == "/_reset":
+            self.received.clear()
+            return _json(200, {})
         if method == "POST" and path == "/token":
             return self._token(body)
         if method == "POST" and path == f"/v1/projects/{self.project_id}/messages:send":
@@ -287,6 +287,32 @@ class FakeFcmServer:
         writer.write(conn.data_to_send())
 
 
+def service_account_json(url: str, project_id: str = "demo-project") -> str:
+    """A service account whose OAuth token URI is the fake server's."""
+    return json.dumps(
+        {
+            "type": "service_account",
+            "project_id": project_id,
+            "private_key_id": "fake-key-1",
+            "private_key": _private_key(),
+            "client_email": f"push@{project_id}.iam.gserviceaccount.com",
+            "client_id": "1",
+            "token_uri": f"{url}/token",
+        }
+    )
+
+
+def main() -> None:
+    """``python -m tests.fakes.fcm_server [port]``: serve until killed, printing the URL first."""
+    import sys
+
+    server = FakeFcmServer()
+    server.start_on(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
+    print(server.url, flush=True)  # noqa: T201
+    with contextlib.suppress(KeyboardInterrupt):
+        threading.Event().wait()
+
+
 def _json(status: int, payload: Any, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     return status, headers or {}, json.dumps(payload).encode()
 
@@ -303,3 +329,7 @@ def _error(
     }
     headers = {"retry-after": str(int(retry_after))} if retry_after is not None else {}
     return _json(status, {"error": error}, headers)
+
+
+if __name__ == "__main__":
+    main()

@@ -13,12 +13,21 @@ from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["young_carer", "other_young_carer", "key_worker", "manager", "other_project_worker", "school_staff",
-            "other_school_staff", "adult_services", "commissioner"]
+PERSONAS = [
+    "young_carer",
+    "other_young_carer",
+    "key_worker",
+    "manager",
+    "other_project_worker",
+    "school_staff",
+    "other_school_staff",
+    "adult_services",
+    "commissioner",
+]
 EVENING = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
 
 
-def _register(client, token="tok-abc", platform="android", **extra):
+def _register(client, token="tok-abc", platform="android", **extra):  # noqa: S107 - a push token, not a password
     return client.post("/api/v1/devices/", {"token": token, "platform": platform, **extra}, format="json")
 
 
@@ -60,7 +69,9 @@ def test_registering_again_updates_and_never_duplicates(cast, client_for):
 
 
 @time_machine.travel(EVENING, tick=False)
-def test_a_phone_signed_in_as_someone_else_moves_to_them_and_never_gets_the_previous_persons_pushes(cast, client_for, run_tasks, caplog):
+def test_a_phone_signed_in_as_someone_else_moves_to_them_and_never_gets_the_previous_persons_pushes(
+    cast, client_for, run_tasks, caplog
+):
     _register(client_for(cast.sam), token="shared-phone")
     # A held push for Sam (quiet hours) is still waiting when Jo signs in on the same phone.
     with time_machine.travel(datetime(2026, 11, 24, 22, 0, tzinfo=UTC), tick=False):
@@ -72,7 +83,10 @@ def test_a_phone_signed_in_as_someone_else_moves_to_them_and_never_gets_the_prev
     assert Device.objects.get().user == cast.jo
     assert Delivery.objects.get().status == Delivery.Status.CANCELLED
     assert client_for(cast.sam).get("/api/v1/devices/").json() == []
-    with time_machine.travel(datetime(2026, 11, 25, 7, 1, tzinfo=UTC), tick=False), caplog.at_level("INFO", "notifications.push"):
+    with (
+        time_machine.travel(datetime(2026, 11, 25, 7, 1, tzinfo=UTC), tick=False),
+        caplog.at_level("INFO", "notifications.push"),
+    ):
         run_tasks()
     assert not [r for r in caplog.records if r.name == "notifications.push"]
 

@@ -8,13 +8,24 @@ from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["young_carer", "other_young_carer", "key_worker", "manager", "other_project_worker", "school_staff",
-            "other_school_staff", "adult_services", "commissioner"]
+PERSONAS = [
+    "young_carer",
+    "other_young_carer",
+    "key_worker",
+    "manager",
+    "other_project_worker",
+    "school_staff",
+    "other_school_staff",
+    "adult_services",
+    "commissioner",
+]
 
 
 def _tell(user, n=1, preview="x"):
     return [
-        notify(recipients=[user], kind="message.from_worker", context={"sender_name": "Priya", "preview": f"{preview}{i}"})[0]
+        notify(
+            recipients=[user], kind="message.from_worker", context={"sender_name": "Priya", "preview": f"{preview}{i}"}
+        )[0]
         for i in range(n)
     ]
 

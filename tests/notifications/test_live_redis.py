@@ -38,7 +38,9 @@ LISTENER = textwrap.dedent(
 )
 
 
-def test_a_notification_written_here_reaches_a_socket_served_by_another_process(cast, django_capture_on_commit_callbacks):
+def test_a_notification_written_here_reaches_a_socket_served_by_another_process(
+    cast, django_capture_on_commit_callbacks
+):
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings_test", "PYTHONPATH": str(root)}
     listener = subprocess.Popen(  # noqa: S603 - our own interpreter and script
@@ -50,7 +52,9 @@ def test_a_notification_written_here_reaches_a_socket_served_by_another_process(
         assert listener.stdout is not None
         assert listener.stdout.readline().strip() == "ready"
         with django_capture_on_commit_callbacks(execute=True):
-            item = notify(recipients=[cast.sam], kind="message.from_worker", context={"sender_name": "Priya", "preview": "x"})[0]
+            item = notify(
+                recipients=[cast.sam], kind="message.from_worker", context={"sender_name": "Priya", "preview": "x"}
+            )[0]
         message = json.loads(listener.stdout.readline())
         listener.wait(timeout=10)
     finally:

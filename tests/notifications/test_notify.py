@@ -26,8 +26,11 @@ def test_it_writes_one_inbox_item_per_recipient_and_one_delivery_per_active_devi
     dead.save()
     phone(cast.priya, "priya-phone")
 
-    items = notify(recipients=[cast.sam, cast.priya.pk, cast.sam], kind="message.from_worker",
-                   context={"sender_name": "Priya", "preview": "See you Thursday"})
+    items = notify(
+        recipients=[cast.sam, cast.priya.pk, cast.sam],
+        kind="message.from_worker",
+        context={"sender_name": "Priya", "preview": "See you Thursday"},
+    )
 
     assert sorted(i.recipient_id for i in items) == sorted([cast.sam.pk, cast.priya.pk])
     tokens = set(Delivery.objects.values_list("device__token", flat=True))
@@ -39,8 +42,11 @@ def test_it_writes_one_inbox_item_per_recipient_and_one_delivery_per_active_devi
 def test_a_young_carer_gets_discreet_lock_screen_text_and_the_full_text_in_the_inbox(cast, phone, run_tasks, caplog):
     phone(cast.sam, "sam-phone")
     phone(cast.priya, "priya-phone")
-    notify(recipients=[cast.sam, cast.priya], kind="message.from_worker",
-           context={"sender_name": "Priya", "preview": "Your brother's appointment"})
+    notify(
+        recipients=[cast.sam, cast.priya],
+        kind="message.from_worker",
+        context={"sender_name": "Priya", "preview": "Your brother's appointment"},
+    )
 
     sam_item = Notification.objects.get(recipient=cast.sam)
     assert sam_item.title == "Message from Priya"
@@ -60,7 +66,9 @@ def test_a_young_carer_gets_discreet_lock_screen_text_and_the_full_text_in_the_i
 def test_a_welsh_speaker_gets_welsh_text(cast, phone):
     cast.jo.locale = "cy"
     cast.jo.save()
-    notify(recipients=[cast.jo, cast.sam], kind="message.from_worker", context={"sender_name": "Priya", "preview": "Helo"})
+    notify(
+        recipients=[cast.jo, cast.sam], kind="message.from_worker", context={"sender_name": "Priya", "preview": "Helo"}
+    )
     jo_item = Notification.objects.get(recipient=cast.jo)
     assert jo_item.title == "Neges gan Priya"
     assert jo_item.push_title == "Mae gennych ddiweddariad newydd"
@@ -89,7 +97,9 @@ def test_the_same_dedupe_key_writes_nothing_twice(cast, phone):
     assert Delivery.objects.count() == 1
 
 
-def test_a_rolled_back_transaction_leaves_no_inbox_item_no_delivery_and_no_task(cast, phone, django_capture_on_commit_callbacks):
+def test_a_rolled_back_transaction_leaves_no_inbox_item_no_delivery_and_no_task(
+    cast, phone, django_capture_on_commit_callbacks
+):
     phone(cast.sam, "sam-phone")
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError):
         with transaction.atomic():
@@ -156,8 +166,12 @@ def test_fan_out_to_a_group_uses_one_recipient_query_and_bulk_inserts(cast, phon
 @time_machine.travel(EVENING, tick=False)
 def test_an_expired_push_is_never_sent_but_the_inbox_item_is_kept(cast, phone, run_tasks):
     phone(cast.sam, "sam-phone")
-    notify(recipients=[cast.sam], kind="message.from_worker", context={"sender_name": "P", "preview": "x"},
-           expires_at=EVENING - timedelta(minutes=1))
+    notify(
+        recipients=[cast.sam],
+        kind="message.from_worker",
+        context={"sender_name": "P", "preview": "x"},
+        expires_at=EVENING - timedelta(minutes=1),
+    )
     assert Notification.objects.count() == 1
     assert Delivery.objects.get().status == Delivery.Status.EXPIRED
     run_tasks()

@@ -8,8 +8,17 @@ from tests.helpers import assert_error
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/notification-preferences/"
-PERSONAS = ["young_carer", "other_young_carer", "key_worker", "manager", "other_project_worker", "school_staff",
-            "other_school_staff", "adult_services", "commissioner"]
+PERSONAS = [
+    "young_carer",
+    "other_young_carer",
+    "key_worker",
+    "manager",
+    "other_project_worker",
+    "school_staff",
+    "other_school_staff",
+    "adult_services",
+    "commissioner",
+]
 
 
 def test_an_under_18_young_carer_starts_with_quiet_nights_and_school_days_and_a_daily_cap(cast, client_for):
@@ -61,7 +70,9 @@ def test_the_young_person_can_change_their_own_quiet_hours(cast, client_for):
         ({"daily_cap": "lots"}, "daily_cap", ""),
     ],
 )
-def test_preferences_that_do_not_parse_are_a_400_naming_the_problem_and_nothing_is_saved(cast, client_for, payload, field, words):
+def test_preferences_that_do_not_parse_are_a_400_naming_the_problem_and_nothing_is_saved(
+    cast, client_for, payload, field, words
+):
     error = assert_error(client_for(cast.sam).patch(URL, payload, format="json"), 400)
     assert field in error.get("fields", {}), error
     assert words in error["message"] or words in str(error["fields"]), error

@@ -26,7 +26,9 @@ class WorkerKilled(BaseException):
 
 
 def _next_retry() -> datetime | None:
-    task = DBTaskResult.objects.filter(status="READY", task_path__endswith="deliver_pushes").order_by("run_after").first()
+    task = (
+        DBTaskResult.objects.filter(status="READY", task_path__endswith="deliver_pushes").order_by("run_after").first()
+    )
     return task.run_after if task else None
 
 
@@ -35,8 +37,12 @@ def test_fcm_down_for_an_hour_loses_nothing_and_delivers_once_within_the_ttl(cas
     phone(cast.priya, "priya-phone")
     fcm.go_down(status=503)
     with time_machine.travel(EVENING, tick=False):
-        notify(recipients=[cast.sam, cast.priya], kind="message.from_worker", context=CONTEXT,
-               expires_at=EVENING + timedelta(hours=6))
+        notify(
+            recipients=[cast.sam, cast.priya],
+            kind="message.from_worker",
+            context=CONTEXT,
+            expires_at=EVENING + timedelta(hours=6),
+        )
         run_tasks()
     back_at = EVENING + timedelta(hours=1)
     now = EVENING
@@ -58,7 +64,9 @@ def test_fcm_down_for_an_hour_loses_nothing_and_delivers_once_within_the_ttl(cas
 def test_fcm_down_past_the_ttl_drops_the_push_but_keeps_the_inbox_item(cast, phone, fcm, run_tasks):
     phone(cast.sam, "sam-phone")
     fcm.go_down(status=503)
-    notify(recipients=[cast.sam], kind="message.from_worker", context=CONTEXT, expires_at=EVENING + timedelta(minutes=5))
+    notify(
+        recipients=[cast.sam], kind="message.from_worker", context=CONTEXT, expires_at=EVENING + timedelta(minutes=5)
+    )
     run_tasks()
     while (due := _next_retry()) is not None:
         with time_machine.travel(due, tick=False):
@@ -91,7 +99,9 @@ def test_a_worker_killed_half_way_through_a_batch_resumes_without_sending_anyone
     assert fcm.delivered_tokens() == {f"phone-{n}": 1 for n in range(7)}
 
 
-def test_a_claim_left_by_a_dead_worker_is_sent_after_the_lease_with_the_same_collapse_id(cast, phone, fcm, settings, run_tasks):
+def test_a_claim_left_by_a_dead_worker_is_sent_after_the_lease_with_the_same_collapse_id(
+    cast, phone, fcm, settings, run_tasks
+):
     phone(cast.sam, "sam-phone")
     with time_machine.travel(EVENING, tick=False):
         item = notify(recipients=[cast.sam], kind="message.from_worker", context=CONTEXT)[0]
@@ -108,7 +118,9 @@ def test_a_claim_left_by_a_dead_worker_is_sent_after_the_lease_with_the_same_col
 
 
 @time_machine.travel(EVENING, tick=False)
-def test_redis_down_still_writes_the_inbox_and_queues_the_push(cast, phone, settings, django_capture_on_commit_callbacks):
+def test_redis_down_still_writes_the_inbox_and_queues_the_push(
+    cast, phone, settings, django_capture_on_commit_callbacks
+):
     pytest.importorskip("channels_redis")
     settings.CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}

@@ -23,15 +23,37 @@ from tests.conftest import session_token_for
 REMINDER = "scenario.session_reminder"
 CANCELLED_TONIGHT = "scenario.session_cancelled_tonight"
 if REMINDER not in KINDS:
-    declare(Kind(REMINDER, Category.REMINDER, _("{group} starts at {time}"), _("See you at {venue}."),
-                 deep_link="app://sessions/{session_id}", discreet_title=_("Reminder"),
-                 discreet_body=_("You have something coming up.")))
+    declare(
+        Kind(
+            REMINDER,
+            Category.REMINDER,
+            _("{group} starts at {time}"),
+            _("See you at {venue}."),
+            deep_link="app://sessions/{session_id}",
+            discreet_title=_("Reminder"),
+            discreet_body=_("You have something coming up."),
+        )
+    )
 if CANCELLED_TONIGHT not in KINDS:
-    declare(Kind(CANCELLED_TONIGHT, Category.CHANGE, _("{group} tonight is cancelled"), _("{note}"), urgent=True,
-                 deep_link="app://sessions/{session_id}", discreet_title=_("Change to your plans"),
-                 discreet_body=_("Open the app to see the details.")))
+    declare(
+        Kind(
+            CANCELLED_TONIGHT,
+            Category.CHANGE,
+            _("{group} tonight is cancelled"),
+            _("{note}"),
+            urgent=True,
+            deep_link="app://sessions/{session_id}",
+            discreet_title=_("Change to your plans"),
+            discreet_body=_("Open the app to see the details."),
+        )
+    )
 
-SESSION = {"group": "Riverside Young Carers Tuesday group", "time": "16:30", "venue": "the youth centre", "session_id": 12}
+SESSION = {
+    "group": "Riverside Young Carers Tuesday group",
+    "time": "16:30",
+    "venue": "the youth centre",
+    "session_id": 12,
+}
 MONDAY_NIGHT = datetime(2026, 11, 23, 21, 30, tzinfo=UTC)  # Monday 21:30 in London (GMT)
 TUESDAY_MORNING = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
 TUESDAY_SESSION = datetime(2026, 11, 24, 16, 30, tzinfo=UTC)
@@ -67,13 +89,17 @@ def test_sams_phone_gets_a_discreet_reminder_at_the_right_hour_and_not_at_night(
 
 
 @pytest.mark.django_db
-def test_a_reminder_in_the_school_day_waits_for_the_bell_and_one_past_its_session_is_dropped(cast, client_for, fcm, run_tasks):
+def test_a_reminder_in_the_school_day_waits_for_the_bell_and_one_past_its_session_is_dropped(
+    cast, client_for, fcm, run_tasks
+):
     _register_sams_phone(client_for, cast)
     ten_am = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
     with time_machine.travel(ten_am, tick=False):
         notify(recipients=[cast.sam], kind=REMINDER, context=SESSION, expires_at=TUESDAY_SESSION)
         lunch = {**SESSION, "time": "12:00", "session_id": 13}
-        notify(recipients=[cast.sam], kind=REMINDER, context=lunch, expires_at=datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
+        notify(
+            recipients=[cast.sam], kind=REMINDER, context=lunch, expires_at=datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+        )
         run_tasks()
     assert fcm.sends == 0
     with time_machine.travel(datetime(2026, 11, 24, 15, 30, tzinfo=UTC), tick=False):
@@ -88,7 +114,9 @@ def test_a_reminder_in_the_school_day_waits_for_the_bell_and_one_past_its_sessio
 def test_a_session_cancelled_tonight_reaches_sam_at_once(cast, client_for, fcm, run_tasks):
     _register_sams_phone(client_for, cast)
     with time_machine.travel(MONDAY_NIGHT, tick=False):
-        notify(recipients=[cast.sam], kind=CANCELLED_TONIGHT, context={**SESSION, "note": "Sorry, the centre is closed."})
+        notify(
+            recipients=[cast.sam], kind=CANCELLED_TONIGHT, context={**SESSION, "note": "Sorry, the centre is closed."}
+        )
         run_tasks()
     assert fcm.delivered_tokens() == {"sams-phone": 1}
     sent = fcm.received[0].message
@@ -108,9 +136,12 @@ def test_sam_can_choose_to_hear_about_reminders_at_night(cast, client_for, fcm, 
 
 @pytest.mark.django_db(transaction=True)
 def test_priyas_alert_arrives_on_her_socket_and_her_phone(cast, client_for, fcm, run_tasks):
-    assert client_for(cast.priya).post(
-        "/api/v1/devices/", {"token": "priyas-phone", "platform": "ios"}, format="json"
-    ).status_code == 201
+    assert (
+        client_for(cast.priya)
+        .post("/api/v1/devices/", {"token": "priyas-phone", "platform": "ios"}, format="json")
+        .status_code
+        == 201
+    )
     token = session_token_for(cast.priya)
 
     def raise_alert() -> None:
