@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organisation, User
-from cases.models import CaringRole, YoungCarer, age_on
+from cases.models import CaringRole, age_on
 from cases.serializers import OrganisationRefSerializer, PersonSerializer
 from schools.models import (
     AwardLevel,
@@ -289,11 +289,10 @@ class ReferralMessageSerializer(serializers.Serializer[Any]):
 
 class ReferralAcceptSerializer(ReferralMessageSerializer):
     key_worker = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
-    case = serializers.PrimaryKeyRelatedField(
-        queryset=YoungCarer.objects.all(),
+    case = serializers.IntegerField(
         required=False,
         allow_null=True,
-        help_text="Link to the pupil's existing record instead of opening a new one.",
+        help_text="Link to the pupil's existing record (in this project) instead of opening a new one.",
     )
 
 

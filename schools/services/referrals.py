@@ -312,57 +312,62 @@ def _decide(referral: Referral, actor: User, status: str, message: str) -> None:
 
 @transaction.atomic
 def referral_accept(
-    *,
-    actor: User,
-    referral: Referral,
-    key_worker: User | None = None,
-    case: YoungCarer | None = None,
-    message: str = "",
+    *, actor: User, referral: Referral, key_worker: User | None = None, case: int | None = None, message: str = ""
 ) -> Referral:
     """Open the young carer's record (or link to the one they already have), carrying consent and caring details."""
     _check_worker(actor, referral)
     referral = _lock_open(referral)
     assert referral.project is not None and referral.date_of_birth is not None
-    key_worker = key_worker or actor
-    if case is not None:
-        if case.organisation_id != referral.project_id:
-            raise ServiceError("That record belongs to another project.", field="case")
-    else:
-        if not Membership.objects.filter(
-            user=key_worker, organisation=referral.project, role__in=PROJECT_STAFF_ROLES, ended_at__isnull=True
-        ).exists():
-            raise ServiceError("The key worker must work for the project.", field="key_worker")
-        case = case_services.young_carer_create(
+    existing = _existing_record(referral, case) if case is not None else None
+    record = existing or _open_record(actor, referral, key_worker or actor)
+    _carry_consent(actor, referral, record)
+    if existing is None or not existing.caring_roles.filter(cared_for__iexact=referral.cared_for).exists():
+        case_services.caring_role_add(
             actor=actor,
-            organisation=referral.project,
-            first_name=referral.first_name,
-            last_name=referral.last_name,
-            date_of_birth=referral.date_of_birth,
-            school=referral.school,
-            key_worker=key_worker,
-            gender=referral.gender,
-            ethnicity=referral.ethnicity,
+            case=record,
+            cared_for=referral.cared_for,
+            relationship=referral.relationship,
+            condition_category=referral.condition_category,
+            caring_tasks=referral.caring_tasks,
         )
-    _carry_consent(actor, referral, case)
-    case_services.caring_role_add(
-        actor=actor,
-        case=case,
-        cared_for=referral.cared_for,
-        relationship=referral.relationship,
-        condition_category=referral.condition_category,
-        caring_tasks=referral.caring_tasks,
-    )
     _decide(
         referral,
         actor,
         Referral.Status.ACCEPTED,
         message or "The project has accepted the referral and will support the pupil.",
     )
-    referral.case = case
+    referral.case = record
     referral.save()
-    record_event(actor=actor, instance=referral, event="referral.accept", details={"case_id": case.pk})
+    record_event(actor=actor, instance=referral, event="referral.accept", details={"case_id": record.pk})
     tell_referrer(referral, "referral.accepted")
     return referral
+
+
+def _existing_record(referral: Referral, case_id: int) -> YoungCarer:
+    # The same answer whether the id does not exist or belongs to another project.
+    record = YoungCarer.objects.filter(pk=case_id, organisation=referral.project).first()
+    if record is None:
+        raise ServiceError("There is no record with that id in this project.", field="case")
+    return record
+
+
+def _open_record(actor: User, referral: Referral, key_worker: User) -> YoungCarer:
+    assert referral.project is not None and referral.date_of_birth is not None
+    if not Membership.objects.filter(
+        user=key_worker, organisation=referral.project, role__in=PROJECT_STAFF_ROLES, ended_at__isnull=True
+    ).exists():
+        raise ServiceError("The key worker must work for the project.", field="key_worker")
+    return case_services.young_carer_create(
+        actor=actor,
+        organisation=referral.project,
+        first_name=referral.first_name,
+        last_name=referral.last_name,
+        date_of_birth=referral.date_of_birth,
+        school=referral.school,
+        key_worker=key_worker,
+        gender=referral.gender,
+        ethnicity=referral.ethnicity,
+    )
 
 
 def _carry_consent(actor: User, referral: Referral, case: YoungCarer) -> None:

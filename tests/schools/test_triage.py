@@ -187,3 +187,11 @@ def test_an_overdue_referral_is_raised_with_the_project_once(schools, submit_ref
         assert referrals_remind_overdue() == 0
     told = set(Notification.objects.filter(kind="referral.acknowledge_overdue").values_list("recipient", flat=True))
     assert told == {schools.priya.pk, schools.tom.pk}
+
+
+def test_linking_to_a_record_of_another_project_looks_like_no_record(schools, client_for, submit_referral):
+    referral = submit_referral(schools.khan, mia_payload(schools))
+    client = client_for(schools.priya)
+    elsewhere = client.post(f"/api/v1/referrals/{referral['id']}/accept/", {"case": schools.kai_case.pk})
+    missing = client.post(f"/api/v1/referrals/{referral['id']}/accept/", {"case": 999999})
+    assert assert_error(elsewhere, 400) == assert_error(missing, 400)
