@@ -26,6 +26,7 @@ from core.errors import Conflict, NotFound, ServiceError
 from notifications.services import notify
 
 SHORT_NOTICE = timedelta(hours=2)
+SCHEDULE_CHANGE_NOTICE = timedelta(days=7)  # sessions dropped by a schedule change this soon are announced
 CHECK_IN_OPENS = timedelta(minutes=30)  # before the start
 CHECK_IN_CODE_TTL = timedelta(minutes=20)
 LATE_AFTER = timedelta(minutes=10)
@@ -124,8 +125,9 @@ def group_update(
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
     _age_band(data.get("min_age", group.min_age), data.get("max_age", group.max_age))
+    # Stopping a group is a schedule change too: its future sessions are cancelled and members told.
     schedule_changed = any(
-        key in data for key in ("recurrence", "exception_dates", "starts_on", "start_time", "end_time")
+        key in data for key in ("recurrence", "exception_dates", "starts_on", "start_time", "end_time", "is_active")
     )
     for name, value in data.items():
         if name not in ("recurrence", "exception_dates", "starts_on", "start_time", "end_time"):
@@ -155,9 +157,13 @@ def _drop_sessions_off_schedule(*, actor: User, group: PeerGroup) -> None:
     if schedule is not None and group.is_active:
         wanted = {start for start, _ in sched.occurrences(schedule, now, until=now + sched.HORIZON)}
     stale = group.sessions.filter(starts_at__gt=now, status=Session.Status.SCHEDULED, occurrence=F("starts_at"))
+    soon = now + SCHEDULE_CHANGE_NOTICE
     for session in stale:
         if session.occurrence not in wanted:
-            session_cancel(actor=actor, session=session, note="The group's schedule changed.")
+            # One message per session in the coming week; further ahead the app shows the new schedule.
+            session_cancel(
+                actor=actor, session=session, note="The group's schedule changed.", tell=session.starts_at < soon
+            )
 
 
 @transaction.atomic
@@ -386,7 +392,7 @@ def session_move(
 
 
 @transaction.atomic
-def session_cancel(*, actor: User, session: Session, note: str = "") -> Session:
+def session_cancel(*, actor: User, session: Session, note: str = "", tell: bool = True) -> Session:
     session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
     if session.status == Session.Status.CANCELLED:
         raise Conflict("The session is already cancelled.", code="session_cancelled")
@@ -394,6 +400,8 @@ def session_cancel(*, actor: User, session: Session, note: str = "") -> Session:
         raise Conflict("The session is over.", code="session_over")
     session.status, session.note = Session.Status.CANCELLED, note
     session.save()
+    if not tell:
+        return session
     short_notice = session.starts_at - timezone.now() <= SHORT_NOTICE
     notify(
         recipients=_members_with_accounts(session.group_id),

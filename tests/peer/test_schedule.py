@@ -121,3 +121,13 @@ def test_changing_the_schedule_cancels_sessions_it_no_longer_gives_and_adds_new_
     assert wednesdays.count() >= 11
     assert {s.starts_at.astimezone(LONDON).weekday() for s in wednesdays} == {2}
     assert PeerGroup.objects.get(pk=teens.pk).recurrence == "FREQ=WEEKLY;BYDAY=WE"
+
+
+@pytest.mark.django_db
+def test_stopping_a_group_cancels_its_future_sessions_and_tells_members(cast, teens):
+    from notifications.models import Notification
+
+    services.group_update(actor=cast.priya, group=teens, is_active=False)
+    assert not teens.sessions.filter(starts_at__gt=timezone.now(), status="scheduled").exists()
+    told = Notification.objects.filter(recipient=cast.sam, kind__startswith="session.cancelled").count()
+    assert 1 <= told <= 2  # the coming week's sessions, not all twelve
