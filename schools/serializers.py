@@ -117,6 +117,9 @@ class ReferralWriteSerializer(serializers.ModelSerializer[Referral]):
     )
     caring_tasks = _codes(CaringRole.Task.choices)
     impact_on_school = _codes(Referral.Impact.choices)
+    self_identification = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The pupil's self-identification this referral follows up, if any."
+    )
 
     class Meta:
         model = Referral
@@ -145,6 +148,7 @@ class ReferralWriteSerializer(serializers.ModelSerializer[Referral]):
             "parent_not_asked_note",
             "safeguarding_concern",
             "dsl_informed",
+            "self_identification",
         ]
 
 
@@ -219,7 +223,6 @@ class ReferralProjectSerializer(ReferralSchoolSerializer):
             "decline_reason",
             "duplicate_of",
             "case",
-            "self_identification",
         ]
 
     def get_age(self, referral: Referral) -> int | None:

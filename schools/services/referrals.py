@@ -17,7 +17,7 @@ from cases.models import CaringRole, Consent, YoungCarer, age_on
 from core.errors import Conflict, NotFound, ServiceError
 from notifications.services import notify
 from schools.files import checked_upload, safe_name
-from schools.models import Referral, ReferralAttachment, SchoolProject
+from schools.models import Referral, ReferralAttachment, SchoolProject, SelfIdentification
 from schools.rules import (
     MAX_PUPIL_AGE,
     MIN_PUPIL_AGE,
@@ -35,6 +35,7 @@ MAX_ATTACHMENTS = 5
 
 EDITABLE = {
     "project",
+    "self_identification",
     "first_name",
     "last_name",
     "date_of_birth",
@@ -176,8 +177,20 @@ def _apply(referral: Referral, data: dict[str, Any]) -> None:
     unknown = set(data) - EDITABLE
     if unknown:
         raise ServiceError(f"These fields cannot be set here: {', '.join(sorted(unknown))}.")
+    if "self_identification" in data:
+        data = {**data, "self_identification": _self_identification_at(referral.school, data["self_identification"])}
     for name, value in data.items():
         setattr(referral, name, value)
+
+
+def _self_identification_at(school: Organisation, item_id: int | None) -> SelfIdentification | None:
+    """The pupil's own self-identification this referral follows up: it must be at the same school."""
+    if item_id is None:
+        return None
+    item = SelfIdentification.objects.filter(pk=item_id, school=school).first()
+    if item is None:
+        raise ServiceError("There is no self-identification with that id at this school.", field="self_identification")
+    return item
 
 
 @transaction.atomic
@@ -212,6 +225,10 @@ def referral_submit(*, actor: User, referral: Referral) -> Referral:
     _check_complete(referral)
     now = timezone.now()
     referral.status, referral.submitted_at = Referral.Status.SUBMITTED, now
+    if referral.self_identification_id:
+        SelfIdentification.objects.filter(pk=referral.self_identification_id).update(
+            status=SelfIdentification.Status.REFERRED, followed_up_by=actor, followed_up_at=now
+        )
     referral.acknowledge_due_at = due_after(now, ACKNOWLEDGE_WITHIN_WORKING_DAYS)
     referral.save()
     assert referral.project_id is not None

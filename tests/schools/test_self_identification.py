@@ -154,3 +154,34 @@ def test_the_qr_code_comes_as_png_or_svg_for_staff_only(presentation, schools, c
     assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     assert_error(client_for(schools.ade).get(f"/api/v1/presentations/{presentation.pk}/qr/"), 404)
     assert client_for(None).get(f"/api/v1/presentations/{presentation.pk}/qr/").status_code == 401
+
+
+def test_the_lead_refers_a_pupil_who_self_identified_and_it_is_marked_referred(
+    presentation, schools, client_for, submit_referral
+):
+    from tests.schools.conftest import mia_payload
+
+    pupil = client_for(None)
+    _send(pupil, presentation, _open_form(pupil, presentation), first_name="Mia")
+    item = SelfIdentification.objects.get()
+    other_school = Presentation.objects.create(
+        school=schools.st_annes,
+        project=schools.riverside,
+        requested_by=schools.ade,
+        status="scheduled",
+        scheduled_for=timezone.now() + timedelta(days=3),
+    )
+    elsewhere = SelfIdentification.objects.create(
+        presentation=other_school, school=schools.st_annes, project=schools.riverside, first_name="Kim"
+    )
+    error = assert_error(
+        client_for(schools.khan).post(
+            "/api/v1/referrals/", mia_payload(schools, self_identification=elsewhere.pk), format="json"
+        ),
+        400,
+    )
+    assert "self_identification" in error["fields"]
+    referral = submit_referral(schools.khan, mia_payload(schools, self_identification=item.pk))
+    assert referral["self_identification"] == item.pk
+    item.refresh_from_db()
+    assert (item.status, item.followed_up_by) == ("referred", schools.khan)
