@@ -23,6 +23,7 @@ ALLOWED_FREQUENCIES = {DAILY: "DAILY", WEEKLY: "WEEKLY", MONTHLY: "MONTHLY", YEA
 # Parts that would put more than one session on a day, or that we do not support.
 REFUSED_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND", "DTSTART", "RDATE", "EXRULE")
 MAX_RULE_LENGTH = 300
+MAX_INTERVAL = 52
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ def parse_rule(rule: str, dtstart: datetime) -> rrule:
         raise ServiceError(
             "Sessions can repeat at most daily: use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY.", field="recurrence"
         )
+    interval: int = parsed._interval  # type: ignore[attr-defined]
+    if not 1 <= interval <= MAX_INTERVAL:
+        raise ServiceError(f"INTERVAL must be between 1 and {MAX_INTERVAL}.", field="recurrence")
     until = parsed._until  # type: ignore[attr-defined]
     if until is not None and until.tzinfo is not None:
         raise ServiceError("Give UNTIL as a local date or date-time without a time zone.", field="recurrence")

@@ -58,6 +58,8 @@ def test_exception_dates_are_skipped():
         ("FREQ=WEEKLY;BYDAY=XX", "not valid"),
         ("nonsense", "not valid"),
         ("FREQ=WEEKLY;UNTIL=20200101", "no sessions"),
+        ("FREQ=WEEKLY;INTERVAL=0", "INTERVAL"),
+        ("FREQ=DAILY;INTERVAL=99999999999999999999", "INTERVAL"),
         ("RRULE:FREQ=WEEKLY\nRRULE:FREQ=DAILY", "one RRULE"),
         ("FREQ=WEEKLY;UNTIL=20270101T000000Z", "UNTIL"),
     ],
