@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tests.helpers import assert_error
-from tests.transitions.conftest import walk
+from tests.transitions.conftest import ASSESSMENT, walk
 from transitions.models import Handover, State
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,7 @@ STEPS = [
         "schedule-assessment",
         lambda cast: {"scheduled_for": (timezone.now() + timedelta(days=2)).isoformat()},
     ),
+    (State.ASSESSMENT_SCHEDULED, "complete-assessment", lambda cast: ASSESSMENT),
     (
         State.ASSESSMENT_COMPLETED,
         "agree-plan",
@@ -125,3 +126,17 @@ def test_figures(personas, cast, client_for, persona):
     # Outside the project the figures cover nobody.
     covered = response.json()["considered_by_16"]["of"]
     assert (covered > 0) is (persona in PROJECT_STAFF)
+
+
+def test_staff_without_a_second_factor_read_no_transition_data(cast, client_for):
+    from allauth.mfa.models import Authenticator
+
+    transition = walk(cast, cast.alex_case, State.HANDOVER_REFERRED)
+    Authenticator.objects.filter(user__in=[cast.priya, cast.grace]).delete()
+    assert_error(client_for(cast.priya).get(f"/api/v1/transitions/{transition.pk}/"), 403, "mfa_required")
+    assert_error(client_for(cast.priya).get("/api/v1/transitions/at-risk/"), 403, "mfa_required")
+    assert_error(
+        client_for(cast.grace).get(f"/api/v1/handovers/{transition.handovers.get().pk}/pack/"), 403, "mfa_required"
+    )
+    # The young person needs no second factor for their own view.
+    assert client_for(cast.alex).get("/api/v1/transitions/mine/").status_code == 200
