@@ -117,9 +117,11 @@ def _milestone_check(kind: str, transition: Transition) -> tuple[bool, str]:
             return True, "Consider a transition assessment (Care Act s.63); young adult carer groups are now open."
         return False, "Young adult carer groups are now open."
     if kind == Milestone.Kind.AGE_17:
+        if state == State.CONSIDERED and not assessment_may_go_ahead(transition):
+            return False, "Decided against an assessment for now; the reasons are recorded."
         if state in (State.NOT_STARTED, State.CONSIDERED, State.ASSESSMENT_SCHEDULED):
             return True, "The transition assessment is overdue."
-        return False, "Transition assessment done or decided."
+        return False, "Transition assessment done."
     if kind == Milestone.Kind.AGE_17_HALF:
         if state in (State.HANDOVER_REFERRED, State.ACCEPTED, State.JOINT_WORKING, State.CLOSED):
             return False, "Hand-over under way."

@@ -155,3 +155,18 @@ def test_working_days_skip_weekends_and_english_bank_holidays():
     assert add_working_days(date(2026, 12, 18), 10) == date(2027, 1, 6)
     assert add_working_days(date(2026, 4, 1), 2) == date(2026, 4, 7)  # Good Friday and Easter Monday
     assert add_working_days(date(2026, 11, 20), 10) == date(2026, 12, 4)
+
+
+def test_a_recorded_decision_against_an_assessment_is_not_overdue_at_17(cast):
+    case = _case(cast, date(2009, 9, 1))
+    with time_machine.travel(datetime(2026, 8, 1, 9, tzinfo=UTC), tick=False):
+        transition = walk(cast, case, State.NOT_STARTED)
+        from transitions.services import transition_consider
+
+        transition_consider(
+            actor=cast.priya, transition=transition, significant_benefit=False, reasons="Caring ends soon."
+        )
+    with time_machine.travel(datetime(2026, 9, 1, 9, tzinfo=UTC), tick=False):
+        milestones_mark()
+    milestone = Milestone.objects.get(case=case, kind="age_17")
+    assert not milestone.needs_attention and "Decided" in milestone.detail
