@@ -10,7 +10,7 @@ Measured in the same run, against the same fake server (running in its own proce
   (prior knowledge), 100 streams in flight: the practical limit of the client side on this machine.
   The raw HTTP/1.1 pool (what firebase-admin's client speaks to a plain http:// endpoint) is shown too.
 
-    python -m bench.notifications_fanout [--devices 10000] [--naive 1000]
+    python -m bench.notifications_fanout [--devices 10000] [--naive 200] [--raw 3000] [--latency-ms 50]
 """
 
 from __future__ import annotations
@@ -30,9 +30,12 @@ from bench.common import ROOT, bench_env, setup_django
 PROJECT = "demo-project"
 
 
-def _start_fake_fcm() -> tuple[subprocess.Popen[str], str]:
+def _start_fake_fcm(latency_ms: int) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.fcm_server"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "tests.fakes.fcm_server", "0", str(latency_ms / 1000)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert process.stdout is not None
     return process, process.stdout.readline().strip()
@@ -146,10 +149,12 @@ async def _token(url: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--devices", type=int, default=10_000)
-    parser.add_argument("--naive", type=int, default=1_000, help="messages in the one-at-a-time sample")
+    parser.add_argument("--naive", type=int, default=200, help="messages in the one-at-a-time sample")
+    parser.add_argument("--raw", type=int, default=3_000, help="messages in each raw-client sample")
+    parser.add_argument("--latency-ms", type=int, default=50, help="the fake server's answer time (an FCM round trip)")
     args = parser.parse_args()
 
-    fcm, url = _start_fake_fcm()
+    fcm, url = _start_fake_fcm(args.latency_ms)
     try:
         from tests.fakes.fcm_server import service_account_json
 
@@ -160,22 +165,24 @@ def main() -> None:
         logging.getLogger("httpx").setLevel(logging.WARNING)
         logging.getLogger("django_tasks").setLevel(logging.WARNING)
         people = _make_people(args.devices)
-        print(f"fake FCM at {url}; {args.devices} people with one device each")
+        print(f"fake FCM at {url} answering in {args.latency_ms} ms; {args.devices} people with one device each")
 
         pipeline = _pipeline(url, people, args.devices)
         print(f"pipeline: {pipeline}")
         _reset(url)
         naive = _naive(url, args.naive)
         print(f"naive one-at-a-time: {naive}")
-        raw_h2 = asyncio.run(_raw(url, args.devices, http2=True))
+        raw_h2 = asyncio.run(_raw(url, args.raw, http2=True))
         print(f"raw HTTP/2 client: {raw_h2}")
-        raw_h1 = asyncio.run(_raw(url, args.devices, http2=False))
+        raw_h1 = asyncio.run(_raw(url, args.raw, http2=False))
         print(f"raw HTTP/1.1 pool: {raw_h1}")
     finally:
         fcm.kill()
     result = {
         "bench": "notifications_fanout",
         "devices": args.devices,
+        "fake_fcm_latency_ms": args.latency_ms,
+        "pipeline_write_s": pipeline["write_s"],
         "pipeline_deliveries_per_s": pipeline["deliveries_per_s"],
         "pipeline_send_deliveries_per_s": pipeline["send_deliveries_per_s"],
         "pipeline_total_s": pipeline["total_s"],

@@ -10,12 +10,14 @@ notification, so a phone that did get the first one shows it once.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.tasks import TransientError, backoff_delay
@@ -108,15 +110,17 @@ def _messages(claimed: list[Delivery]) -> list[PushMessage]:
 
 
 def _record(claimed: list[Delivery], results: list[PushResult]) -> tuple[int, float | None]:
-    """Write each attempt and the delivery's new state. Returns (sent, seconds until a retry is due or None)."""
+    """Write each attempt and the deliveries' new states. Returns (sent, seconds until a retry is due or None).
+
+    Deliveries are updated in a few grouped UPDATEs (by new status and error), not row by row.
+    """
     now = timezone.now()
     by_key = {d.pk: d for d in claimed}
-    attempts, changed, dead_devices = [], [], []
+    attempts, dead_devices = [], []
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     sent, retry_after = 0, None
     for result in results:
         delivery = by_key[result.key]
-        delivery.attempts += 1
-        delivery.last_error = result.error_code[:200]
         attempts.append(
             DeliveryAttempt(
                 delivery=delivery,
@@ -124,28 +128,34 @@ def _record(claimed: list[Delivery], results: list[PushResult]) -> tuple[int, fl
                 outcome=result.outcome.value,
                 status_code=result.status_code,
                 error_code=result.error_code[:64],
+                message_id=result.message_id[:200],
                 latency_ms=max(0, result.latency_ms),
             )
         )
+        status: str
         if result.outcome == Outcome.SENT:
-            delivery.status, delivery.sent_at, delivery.message_id = Delivery.Status.SENT, now, result.message_id[:200]
+            status = Delivery.Status.SENT
             sent += 1
-        elif result.outcome == Outcome.RETRY and delivery.attempts < MAX_ATTEMPTS:
+        elif result.outcome == Outcome.RETRY and delivery.attempts + 1 < MAX_ATTEMPTS:
+            status = Delivery.Status.PENDING
             delay = result.retry_after or backoff_delay(
-                delivery.attempts, base=RETRY_BASE_SECONDS, cap=RETRY_CAP_SECONDS
+                delivery.attempts + 1, base=RETRY_BASE_SECONDS, cap=RETRY_CAP_SECONDS
             )
-            delivery.status, delivery.send_after = Delivery.Status.PENDING, now + timedelta(seconds=delay)
             retry_after = max(retry_after or 0.0, delay)
         else:
-            delivery.status = Delivery.Status.FAILED
+            status = Delivery.Status.FAILED
             if result.outcome == Outcome.UNREGISTERED and delivery.device_id is not None:
                 dead_devices.append((delivery.device_id, result.error_code or "unregistered"))
-        changed.append(delivery)
+        groups[(status, result.error_code[:200])].append(delivery.pk)
     with transaction.atomic():
         DeliveryAttempt.objects.bulk_create(attempts, batch_size=1000)
-        Delivery.objects.bulk_update(
-            changed, ["status", "attempts", "last_error", "sent_at", "message_id", "send_after"], batch_size=500
-        )
+        for (new_status, error), ids in groups.items():
+            changes: dict[str, Any] = {"status": new_status, "last_error": error, "attempts": F("attempts") + 1}
+            if new_status == Delivery.Status.SENT:
+                changes["sent_at"] = now
+            elif new_status == Delivery.Status.PENDING:
+                changes["send_after"] = now + timedelta(seconds=retry_after or 0)
+            Delivery.objects.filter(pk__in=ids).update(**changes)
         for device_id, code in dead_devices:
             device_deactivate(device_id=device_id, reason=code)
     if dead_devices:

@@ -119,7 +119,6 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    message_id = models.CharField(max_length=200, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -144,6 +143,7 @@ class DeliveryAttempt(models.Model):
     outcome = models.CharField(max_length=12, choices=Outcome.choices)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
+    message_id = models.CharField(max_length=200, blank=True, help_text="FCM's name for the message, when sent.")
     latency_ms = models.PositiveIntegerField(default=0)
 
     class Meta:

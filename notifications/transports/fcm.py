@@ -34,6 +34,9 @@ from notifications.transports.base import Outcome, PushMessage, PushResult
 T = TypeVar("T")
 
 MAX_PER_CALL = 500  # FCM's limit for one send_each call
+# Messages handed to one send_each_async call: as many as the pool has connections, so no request
+# queues inside httpx (whose pool scans its queue on every event) while the pool is saturated.
+PER_CALL = 100
 RETRY_STATUSES = {429, 500, 503}
 DEAD_TOKEN_CODES = {"UNREGISTERED", "SENDER_ID_MISMATCH"}
 TIMEOUT_SECONDS = 30
@@ -152,8 +155,9 @@ class FcmTransport:
 
     async def send_async(self, messages: list[PushMessage]) -> list[PushResult]:
         results: list[PushResult] = []
-        for start in range(0, len(messages), MAX_PER_CALL):
-            results.extend(await self._send_chunk(messages[start : start + MAX_PER_CALL]))
+        step = min(PER_CALL, MAX_PER_CALL)
+        for start in range(0, len(messages), step):
+            results.extend(await self._send_chunk(messages[start : start + step]))
         return results
 
     async def _send_chunk(self, chunk: list[PushMessage]) -> list[PushResult]:

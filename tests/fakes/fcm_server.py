@@ -303,10 +303,11 @@ def service_account_json(url: str, project_id: str = "demo-project") -> str:
 
 
 def main() -> None:
-    """``python -m tests.fakes.fcm_server [port]``: serve until killed, printing the URL first."""
+    """``python -m tests.fakes.fcm_server [port] [delay seconds]``: serve until killed, printing the URL first."""
     import sys
 
     server = FakeFcmServer()
+    server.delay = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
     server.start_on(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
     print(server.url, flush=True)  # noqa: T201
     with contextlib.suppress(KeyboardInterrupt):

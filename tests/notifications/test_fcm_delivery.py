@@ -42,7 +42,7 @@ def test_it_pushes_through_firebase_admin_with_the_discreet_text_and_a_collapse_
     attempt = DeliveryAttempt.objects.get()
     assert (attempt.outcome, attempt.status_code, attempt.error_code) == ("sent", 200, "")
     assert attempt.latency_ms >= 0
-    assert Delivery.objects.get().message_id.startswith("projects/demo-project/messages/")
+    assert DeliveryAttempt.objects.get().message_id.startswith("projects/demo-project/messages/")
     assert fcm.token_requests == 1  # the OAuth token came from the service account's token_uri
 
 
