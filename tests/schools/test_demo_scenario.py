@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases.models import CaringRole, Consent, YoungCarer
 from notifications.models import Notification
+from schools.demo import SAMPLE
 from schools.models import Presentation, Referral
 from tests.helpers import assert_error
 from tests.schools.conftest import mia_payload
@@ -136,7 +137,7 @@ def test_a_pupil_self_identifies_through_the_qr_link(schools, client_for):
 
 
 def test_the_sample_csv_imports(db, capsys):
-    call_command("import_gias", "schools/data/gias_sample.csv", "--no-progress")
+    call_command("import_gias", str(SAMPLE), "--no-progress")
     out = capsys.readouterr()
     assert "16 created" in out.out and "3 skipped" in out.out
     assert "line 17: URN '1234' is not 6 or 7 digits" in out.err

@@ -9,7 +9,7 @@ from accounts.models import Organisation
 from schools.models import SchoolProfile
 
 pytestmark = pytest.mark.django_db
-SAMPLE = Path("schools/data/gias_sample.csv")
+SAMPLE = Path(__file__).resolve().parents[2] / "schools" / "data" / "gias_sample.csv"
 HEADER = "URN,EstablishmentName,TypeOfEstablishment (name),PhaseOfEducation (name),LA (name),Postcode,EstablishmentStatus (name)\n"
 
 
