@@ -13,7 +13,7 @@ from accounts.models import Membership, Organisation, User
 from cases.models import CaringRole, Consent, YoungCarer, age_on
 from core.errors import Conflict, NotFound, ServiceError
 
-MIN_AGE, MAX_AGE = 5, 25  # young carers from primary school; young adult carers up to 25
+MIN_AGE, MAX_AGE = 4, 25  # from Reception (age 4) to young adult carers (up to 25)
 
 
 def _check_date_of_birth(date_of_birth: date) -> None:

@@ -6,4 +6,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core plumbing"
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from core import checks  # noqa: F401  (registers system checks)
+
+        # Import every app's tasks module so periodic jobs are registered in any process (the worker above all).
+        autodiscover_modules("tasks")

@@ -95,3 +95,16 @@ def test_periodic_jobs_are_enqueued_once_per_slot_however_many_workers_ask(run_t
     assert "tests.core.sample_tasks.hourly" in enqueue_due_periodic_jobs(now + timedelta(hours=1))
     hourly_rows = DBTaskResult.objects.filter(task_path="tests.core.sample_tasks.hourly")
     assert hourly_rows.count() == 2
+
+
+def test_every_apps_periodic_jobs_are_known_to_any_process():
+    from core.tasks import PERIODIC_JOBS
+
+    expected = {
+        "api.peer.tasks.expand_sessions",
+        "api.wellbeing.tasks.sweep_overdue_alerts",
+        "notifications.tasks.prune_devices",
+        "schools.tasks.remind_overdue_referrals_task",
+        "transitions.tasks.mark_milestones_task",
+    }
+    assert expected <= set(PERIODIC_JOBS)
