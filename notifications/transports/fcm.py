@@ -132,7 +132,10 @@ class FcmTransport:
             headers=client._headers,
             auth=_http_client.GoogleAuthCredentialFlow(service._credential),
             mounts={
-                scheme: HttpxRetryTransport(retry=no_retry, limits=POOL_LIMITS) for scheme in ("http://", "https://")
+                # FCM speaks HTTP/2 over TLS (negotiated by ALPN); a plain http:// endpoint (the fake server)
+                # is spoken to in HTTP/2 with prior knowledge, so tests and benchmarks take the same path.
+                "https://": HttpxRetryTransport(retry=no_retry, limits=POOL_LIMITS),
+                "http://": HttpxRetryTransport(retry=no_retry, limits=POOL_LIMITS, http1=False),
             },
             event_hooks={"request": [_start_clock], "response": [self._stop_clock]},
         )
