@@ -176,3 +176,12 @@ def test_an_expired_push_is_never_sent_but_the_inbox_item_is_kept(cast, phone, r
     assert Delivery.objects.get().status == Delivery.Status.EXPIRED
     run_tasks()
     assert not DeliveryAttempt.objects.exists()
+
+
+def test_the_demo_data_loads_twice_without_doubling(cast):
+    from notifications import demo
+
+    demo.load(cast)
+    demo.load(cast)
+    assert Notification.objects.filter(recipient=cast.sam).count() == 1
+    assert Notification.objects.filter(recipient=cast.priya).count() == 1
