@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import models
-from django_stubs_ext import StrOrPromise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class Category(models.TextChoices):
