@@ -19,10 +19,10 @@ from accounts.serializers import (
     InvitationCreatedSerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
-    OrganisationMemberSerializer,
     MeSerializer,
     MeUpdateSerializer,
     OnDutySerializer,
+    OrganisationMemberSerializer,
     OrganisationSerializer,
 )
 from cases.access import case_for_editor

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import time
 from datetime import date, timedelta
+from datetime import time as clock
 
 from bench import common
 
@@ -58,8 +59,8 @@ def build(cast) -> dict[str, int]:
                 venue="Hall",
                 recurrence="FREQ=WEEKLY;BYDAY=TU",
                 starts_on=today - timedelta(weeks=38),
-                start_time=timezone.datetime(2000, 1, 1, 16, 30).time(),
-                end_time=timezone.datetime(2000, 1, 1, 18).time(),
+                start_time=clock(16, 30),
+                end_time=clock(18, 0),
             )
             for i in range(GROUPS)
         ],
