@@ -7,7 +7,9 @@ write that caused the event.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -21,22 +23,41 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-def _send(group: str, event: str, payload: dict[str, Any]) -> None:
+Event = tuple[int, str, dict[str, Any]]  # (user id, event name, payload)
+
+
+def _send_all(events: list[Event]) -> None:
+    """Send every event in one trip through the event loop; a failure is logged, never raised."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not events:
         return
+
+    async def send() -> list[Any]:
+        return await asyncio.gather(
+            *(
+                layer.group_send(user_group(user_id), {"type": "push.event", "event": event, "data": payload})
+                for user_id, event, payload in events
+            ),
+            return_exceptions=True,
+        )
+
     try:
-        async_to_sync(layer.group_send)(group, {"type": "push.event", "event": event, "data": payload})
-    except Exception:  # noqa: BLE001 - a down channel layer must not break the caller
-        logger.warning("live event %s to %s not sent: channel layer unavailable", event, group, exc_info=True)
+        failures = [result for result in async_to_sync(send)() if isinstance(result, BaseException)]
+    except Exception as exc:  # noqa: BLE001 - a down channel layer must not break the caller
+        failures = [exc]
+    if failures:
+        logger.warning(
+            "%d of %d live event(s) not sent: channel layer unavailable (%s)", len(failures), len(events), failures[0]
+        )
 
 
-def send_event_on_commit(user_ids: list[int] | set[int], event: str, payload: dict[str, Any]) -> None:
+def send_events_on_commit(events: Iterable[Event]) -> None:
+    """Send many users their events once the current transaction commits (fan-out in one batch)."""
+    batch = list(events)
+    if batch:
+        transaction.on_commit(lambda: _send_all(batch))
+
+
+def send_event_on_commit(user_ids: Iterable[int], event: str, payload: dict[str, Any]) -> None:
     """Send ``event`` to each user's sockets once the current transaction commits."""
-    targets = sorted(set(user_ids))
-
-    def deliver() -> None:
-        for user_id in targets:
-            _send(user_group(user_id), event, payload)
-
-    transaction.on_commit(deliver)
+    send_events_on_commit((user_id, event, payload) for user_id in sorted(set(user_ids)))

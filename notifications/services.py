@@ -23,7 +23,7 @@ from django_stubs_ext import StrOrPromise
 
 from cases.models import age_on
 from core.errors import NotFound, ServiceError
-from core.events import send_event_on_commit
+from core.events import send_events_on_commit
 from notifications import policy
 from notifications.kinds import Category, Kind, get_kind
 from notifications.models import Delivery, Device, Notification, Platform, Preference
@@ -209,8 +209,7 @@ def notify(
         )
     created = Notification.objects.bulk_create(items, batch_size=1000)
     _queue_deliveries(created, plans, devices, expiry, now)
-    for item in created:
-        send_event_on_commit([item.recipient_id], "notification.created", _event_payload(item))
+    send_events_on_commit((item.recipient_id, "notification.created", _event_payload(item)) for item in created)
     return created
 
 
