@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from accounts.models import Organisation, User
 from cases.models import CaringRole, Consent, YoungCarer
+from cases.services import EDITABLE_FIELDS
 
 
 class PersonSerializer(serializers.ModelSerializer[User]):
@@ -130,26 +131,7 @@ class YoungCarerWriteSerializer(serializers.ModelSerializer[YoungCarer]):
 
     class Meta:
         model = YoungCarer
-        fields = [
-            "organisation",
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "date_of_birth",
-            "school",
-            "key_worker",
-            "communication_needs",
-            "language",
-            "interpreter_needed",
-            "contingency_plan",
-            "gender",
-            "ethnicity",
-            "disability",
-        ]
-
-    def to_internal_value(self, data: Any) -> Any:
-        # Related ids that do not exist get a field error, never a 500.
-        return super().to_internal_value(data)
+        fields = ["organisation", *EDITABLE_FIELDS]  # the service decides what may change
 
 
 class CloseSerializer(serializers.Serializer[Any]):

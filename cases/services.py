@@ -56,7 +56,7 @@ def young_carer_create(*, actor: User, organisation: Organisation, **data: Any) 
     return YoungCarer.objects.create(organisation=organisation, status=status, **data)
 
 
-EDITABLE_FIELDS = {
+EDITABLE_FIELDS = (
     "first_name",
     "last_name",
     "preferred_name",
@@ -70,12 +70,12 @@ EDITABLE_FIELDS = {
     "gender",
     "ethnicity",
     "disability",
-}
+)
 
 
 @transaction.atomic
 def young_carer_update(*, actor: User, case: YoungCarer, **data: Any) -> YoungCarer:
-    unknown = set(data) - EDITABLE_FIELDS
+    unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ServiceError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
     if case.status == YoungCarer.Status.CLOSED:

@@ -24,6 +24,7 @@ from schools.models import (
     ToolkitVersion,
     YearGroup,
 )
+from schools.services.referrals import EDITABLE
 from schools.workdays import working_days_between
 
 # --- Schools --------------------------------------------------------------------------------------
@@ -123,33 +124,7 @@ class ReferralWriteSerializer(serializers.ModelSerializer[Referral]):
 
     class Meta:
         model = Referral
-        fields = [
-            "school",
-            "project",
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "year_group",
-            "gender",
-            "postcode",
-            "ethnicity",
-            "cared_for",
-            "relationship",
-            "condition_category",
-            "caring_tasks",
-            "impact_on_school",
-            "impact_notes",
-            "pupil_views",
-            "pupil_knows_and_agrees",
-            "parent_knows_and_agrees",
-            "parent_name",
-            "parent_relationship",
-            "parent_not_asked_basis",
-            "parent_not_asked_note",
-            "safeguarding_concern",
-            "dsl_informed",
-            "self_identification",
-        ]
+        fields = ["school", *EDITABLE]  # the service decides what a draft may hold
 
 
 class ReferralAttachmentSerializer(serializers.ModelSerializer[ReferralAttachment]):

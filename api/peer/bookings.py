@@ -33,7 +33,7 @@ CONSENT_AGE = 16  # under this, a parent says yes before a place is confirmed
 CONSENT_WINDOW = timedelta(days=7)
 CONSENT_SALT = "peer.booking-consent"
 
-EVENT_FIELDS = {
+EVENT_FIELDS = (
     "kind",
     "title",
     "description",
@@ -48,7 +48,7 @@ EVENT_FIELDS = {
     "booking_opens_at",
     "booking_closes_at",
     "offer_hours",
-}
+)
 
 
 def _check_event(event: Event, *, creating: bool) -> None:
@@ -84,7 +84,7 @@ def event_create(
 ) -> Event:
     if organisation.pk not in staff_project_ids(actor):
         raise NotFound()
-    unknown = set(data) - EVENT_FIELDS
+    unknown = set(data) - set(EVENT_FIELDS)
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
     event = Event(organisation=organisation, created_by=actor, **data)
@@ -118,7 +118,7 @@ def event_update(*, actor: User, event: Event, open_to: Iterable[Organisation] |
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.status == Event.Status.CANCELLED:
         raise Conflict("The event is cancelled.", code="event_cancelled")
-    unknown = set(data) - EVENT_FIELDS
+    unknown = set(data) - set(EVENT_FIELDS)
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
     was = event.starts_at

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from accounts.models import Organisation, User
 from api.peer import schedule as sched
+from api.peer.bookings import EVENT_FIELDS
 from api.peer.models import Attendance, Booking, Event, GroupMembership, PeerGroup, Session
 from api.peer.services import schedule_of
 
@@ -166,20 +167,7 @@ class EventSerializer(serializers.ModelSerializer[Event]):
         fields = [
             "id",
             "organisation",
-            "kind",
-            "title",
-            "description",
-            "starts_at",
-            "ends_at",
-            "place",
-            "what_to_bring",
-            "cost_pence",
-            "capacity",
-            "min_age",
-            "max_age",
-            "booking_opens_at",
-            "booking_closes_at",
-            "offer_hours",
+            *EVENT_FIELDS,
             "status",
             "note",
             "places_taken",

@@ -33,9 +33,8 @@ ATTACHMENT_TYPES = {"application/pdf", "image/png", "image/jpeg"}
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
 
-EDITABLE = {
+EDITABLE = (
     "project",
-    "self_identification",
     "first_name",
     "last_name",
     "date_of_birth",
@@ -58,7 +57,8 @@ EDITABLE = {
     "parent_not_asked_note",
     "safeguarding_concern",
     "dsl_informed",
-}
+    "self_identification",
+)
 
 
 # --- Drafts and submission -----------------------------------------------------------------------
@@ -174,7 +174,7 @@ def _check_safeguarding(referral: Referral) -> None:
 
 
 def _apply(referral: Referral, data: dict[str, Any]) -> None:
-    unknown = set(data) - EDITABLE
+    unknown = set(data) - set(EDITABLE)
     if unknown:
         raise ServiceError(f"These fields cannot be set here: {', '.join(sorted(unknown))}.")
     if "self_identification" in data:
