@@ -455,4 +455,4 @@ def consent_resend(*, actor: User, booking: Booking, parent_name: str = "", pare
 
 
 def consent_url(token: str) -> str:
-    return f"{settings.PUBLIC_BASE_URL}/app/consent/{token}"
+    return f"{settings.PUBLIC_BASE_URL}/consent/{token}/"

@@ -36,7 +36,7 @@ def book(client, event, **body):
 
 
 def consent_link() -> str:
-    return re.search(r"/app/consent/(\S+)", mail.outbox[-1].body).group(1)
+    return re.search(r"/consent/(\S+?)/", mail.outbox[-1].body).group(1)
 
 
 @pytest.mark.parametrize(("persona", "expected"), VISIBLE.items())
