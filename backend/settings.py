@@ -114,6 +114,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "db.sqlite3")),
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),  # reuse connections: each open re-runs the PRAGMAs
             "OPTIONS": {
                 # WAL lets the web process read while the task worker writes; IMMEDIATE
                 # takes the write lock at BEGIN, so two writers queue on busy_timeout
