@@ -8,6 +8,7 @@ from allauth.headless.contrib.rest_framework.authentication import (
     JWTTokenAuthentication,
     XSessionTokenAuthentication,
 )
+from django.contrib.sessions.backends.base import SessionBase
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
@@ -38,3 +39,16 @@ class BrowserSessionAuthentication(SessionAuthentication):
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:  # type: ignore[override]
         return _stamp(super().authenticate(request))
+
+
+def session_key_of(request: Request) -> str:
+    """The sign-in session behind an API request, whichever credential carried it ("" if none)."""
+    credential = request.auth
+    if isinstance(credential, SessionBase):  # X-Session-Token
+        return credential.session_key or ""
+    if isinstance(credential, dict) and credential.get("sid"):  # JWT access token
+        from allauth.headless.tokens.strategies.jwt.internal import session_key_from_sid
+
+        return session_key_from_sid(credential["sid"]) or ""
+    session = getattr(request._request, "session", None)  # the portal's browser session
+    return (session.session_key or "") if session is not None else ""

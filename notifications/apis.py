@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.authentication import session_key_of
 from core.errors import ServiceError
 from core.pagination import CursorPagination
 from core.views import ApiView, ApiViewSet
@@ -120,7 +121,9 @@ class DeviceViewSet(ApiViewSet):
     def create(self, request: Request) -> Response:
         serializer = DeviceRegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        device, created = services.device_register(actor=request.user, **serializer.validated_data)
+        device, created = services.device_register(
+            actor=request.user, session_key=session_key_of(request), **serializer.validated_data
+        )
         return Response(
             DeviceSerializer(device).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )

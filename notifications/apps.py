@@ -8,7 +8,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from notifications import checks, tasks  # noqa: F401  (system checks; periodic jobs)
+        from notifications import checks, receivers, tasks  # noqa: F401  (system checks; sign-out; periodic jobs)
         from notifications.models import Device, Notification, Preference
 
         # The token is a credential for pushing to a phone: never copied into the audit trail.

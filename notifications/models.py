@@ -64,6 +64,12 @@ class Device(models.Model):
     locale = models.CharField(max_length=8, blank=True)
     is_active = models.BooleanField(default=True)
     deactivated_reason = models.CharField(max_length=64, blank=True)
+    session_key = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="The sign-in session that registered it: signing out removes it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(db_index=True)
 

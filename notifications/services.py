@@ -309,7 +309,7 @@ def _cancel_open_deliveries(devices: QuerySet[Device] | list[int], *, not_for_us
 
 @transaction.atomic
 def device_register(
-    *, actor: Any, token: str, platform: str, app_version: str = "", locale: str = ""
+    *, actor: Any, token: str, platform: str, app_version: str = "", locale: str = "", session_key: str = ""
 ) -> tuple[Device, bool]:
     """Register (or refresh) this phone for ``actor``. Returns the device and whether it is new.
 
@@ -325,13 +325,20 @@ def device_register(
     device = Device.objects.select_for_update().filter(token=token).first()
     if device is None:
         device = Device.objects.create(
-            user=actor, token=token, platform=platform, app_version=app_version, locale=locale, last_seen_at=now
+            user=actor,
+            token=token,
+            platform=platform,
+            app_version=app_version,
+            locale=locale,
+            session_key=session_key,
+            last_seen_at=now,
         )
         return device, True
     if device.user_id != actor.pk:
         _cancel_open_deliveries([device.pk], not_for_user=actor.pk)
         device.user = actor
     device.platform, device.app_version, device.locale = platform, app_version, locale
+    device.session_key = session_key or device.session_key
     device.is_active, device.deactivated_reason, device.last_seen_at = True, "", now
     device.save()
     return device, False
@@ -344,6 +351,18 @@ def device_sign_out(*, actor: Any, device: Device) -> None:
         raise NotFound()
     _cancel_open_deliveries([device.pk])
     device.delete()
+
+
+@transaction.atomic
+def devices_sign_out_session(*, user_id: int, session_key: str) -> int:
+    """The person signed out: the devices registered in that session stop receiving anything."""
+    if not session_key:
+        return 0
+    device_ids = list(Device.objects.filter(user_id=user_id, session_key=session_key).values_list("pk", flat=True))
+    if device_ids:
+        _cancel_open_deliveries(device_ids)
+        Device.objects.filter(pk__in=device_ids).delete()
+    return len(device_ids)
 
 
 @transaction.atomic
