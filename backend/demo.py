@@ -54,8 +54,9 @@ def _org(name: str, kind: str, urn: str | None = None) -> Organisation:
     return organisation
 
 
-def _user(first: str, last: str, password: str) -> User:
-    email = f"{first.lower()}@demo.example"
+def _user(first: str, last: str, password: str, *, known_as: str = "") -> User:
+    """Demo logins are ``<the name they are known by>@demo.example``: priya@, sam@, khan@ (Mr Khan)."""
+    email = f"{(known_as or first).lower()}@demo.example"
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email, password, first_name=first, last_name=last)
@@ -116,8 +117,8 @@ def build_cast(password: str = DEFAULT_PASSWORD) -> Cast:
     priya = _user("Priya", "Shah", password)
     tom = _user("Tom", "Barker", password)
     dev = _user("Dev", "Okafor", password)
-    khan = _user("Khan", "Imran", password)
-    ade = _user("Ade", "Bello", password)
+    khan = _user("Imran", "Khan", password, known_as="Khan")
+    ade = _user("Funmi", "Ade", password, known_as="Ade")
     grace = _user("Grace", "Mensah", password)
     cleo = _user("Cleo", "Hart", password)
     jo = _user("Jo", "Taylor", password)
