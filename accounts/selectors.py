@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.access import access_for
 from accounts.models import MANAGING_ROLES, Invitation, Membership, Organisation, User
@@ -28,8 +28,6 @@ def invitations_visible_to(user: User) -> QuerySet[Invitation]:
     """Invitations a user may see: those of organisations they manage, and those they sent."""
     access = access_for(user)
     managed = access.org_ids(*MANAGING_ROLES)
-    from django.db.models import Q
-
     return (
         Invitation.objects.filter(Q(organisation_id__in=managed) | Q(created_by=user))
         .select_related("organisation", "case", "created_by")

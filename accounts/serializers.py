@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from accounts.access import access_for
 from accounts.models import Invitation, Membership, Organisation, Role, User
 
 
@@ -57,18 +58,12 @@ class MeSerializer(serializers.ModelSerializer[User]):
         return MembershipSerializer(active, many=True).data  # type: ignore[return-value]
 
     def get_young_carer_id(self, user: User) -> int | None:
-        from accounts.access import access_for
-
         return access_for(user).young_carer_id
 
     def get_mfa_enabled(self, user: User) -> bool:
-        from accounts.access import access_for
-
         return access_for(user).has_mfa
 
     def get_mfa_required(self, user: User) -> bool:
-        from accounts.access import access_for
-
         access = access_for(user)
         return access.is_staff_member and not access.has_mfa
 

@@ -11,6 +11,7 @@ from django.db import models
 
 from audit.context import audit_context
 from audit.models import AuditEntry
+from audit.receivers import fill_from_context
 
 
 def _scope(instance: models.Model) -> dict[str, Any]:
@@ -37,8 +38,6 @@ def record_access(*, actor: Any, instances: Iterable[models.Model], event: str =
             for item in items
         ]
         # bulk_create skips pre_save; stamp the context explicitly.
-        from audit.receivers import fill_from_context
-
         for entry in entries:
             fill_from_context(AuditEntry, entry)
         AuditEntry.objects.bulk_create(entries)

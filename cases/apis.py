@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -43,8 +43,6 @@ class YoungCarerFilter(filters.FilterSet):
         return queryset.filter(key_worker=self.request.user) if value else queryset
 
     def filter_q(self, queryset: QuerySet[YoungCarer], name: str, value: str) -> QuerySet[YoungCarer]:
-        from django.db.models import Q
-
         return queryset.filter(
             Q(first_name__icontains=value) | Q(last_name__icontains=value) | Q(preferred_name__icontains=value)
         )
