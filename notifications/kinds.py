@@ -381,6 +381,13 @@ for _transition_kind in (
         deep_link="portal://transitions/{transition_id}",
     ),
     Kind(
+        "transition.handover_assigned",
+        Category.TRANSITION,
+        _("You are the named worker for {young_person}"),
+        _("{adult_service} accepted the hand-over from {project}; the pack is ready to read."),
+        deep_link="portal://handovers/{handover_id}",
+    ),
+    Kind(
         "transition.handover_returned",
         Category.TRANSITION,
         _("{adult_service} returned the hand-over of {young_person}"),

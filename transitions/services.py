@@ -447,6 +447,13 @@ def handover_accept(*, actor: User, handover: Handover, worker: User) -> Handove
         context=_handover_context(handover, worker=worker.display_name),
         dedupe_key=f"transition.handover_accepted:{handover.pk}",
     )
+    if worker.pk != actor.pk:  # a manager accepted on someone's behalf: tell the named worker
+        notify(
+            recipients=[worker],
+            kind="transition.handover_assigned",
+            context=_handover_context(handover),
+            dedupe_key=f"transition.handover_assigned:{handover.pk}",
+        )
     return handover
 
 

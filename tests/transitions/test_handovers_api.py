@@ -134,3 +134,17 @@ def test_a_manager_at_the_adult_service_may_accept_for_a_worker(cast, client_for
         f"/api/v1/handovers/{handover.pk}/accept/", {"worker": cast.grace.pk}, format="json"
     )
     assert response.status_code == 200 and response.json()["worker"]["id"] == cast.grace.pk
+
+
+def test_the_named_worker_is_told_when_a_manager_accepts_for_them(cast, client_for, adult_manager):
+    handover = _referred(cast)
+    client_for(adult_manager).post(f"/api/v1/handovers/{handover.pk}/accept/", {"worker": cast.grace.pk}, format="json")
+    told = Notification.objects.get(recipient=cast.grace, kind="transition.handover_assigned")
+    assert "Alex" in told.title and told.deep_link == f"portal://handovers/{handover.pk}"
+    assert not Notification.objects.filter(recipient=adult_manager, kind="transition.handover_assigned").exists()
+
+
+def test_a_worker_accepting_for_themselves_is_not_told_twice(cast, client_for):
+    handover = _referred(cast)
+    client_for(cast.grace).post(f"/api/v1/handovers/{handover.pk}/accept/", {"worker": cast.grace.pk}, format="json")
+    assert not Notification.objects.filter(kind="transition.handover_assigned").exists()
