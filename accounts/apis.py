@@ -27,7 +27,7 @@ from accounts.serializers import (
 )
 from cases.access import case_for_editor
 from core.errors import NotFound
-from core.views import ApiView, ApiViewSet, actor
+from core.views import ApiView, ApiViewSet, actor, id_or_404
 
 
 class MeView(ApiView):
@@ -43,13 +43,6 @@ class MeView(ApiView):
         return Response(MeSerializer(user).data)
 
 
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-
-
 class OrganisationViewSet(ApiViewSet):
     serializer_class = OrganisationSerializer
     queryset = Organisation.objects.none()  # for the schema; requests use get_queryset()
@@ -62,7 +55,7 @@ class OrganisationViewSet(ApiViewSet):
         return self.get_paginated_response(OrganisationSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        organisation = self.get_queryset().filter(pk=_int(pk)).first()
+        organisation = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if organisation is None:
             raise NotFound()
         return Response(OrganisationSerializer(organisation).data)
@@ -93,7 +86,7 @@ class OrganisationViewSet(ApiViewSet):
         return Response(OrganisationMemberSerializer(membership).data)
 
     def _managed(self, pk: Any) -> Organisation:
-        organisation_id = _int(pk)
+        organisation_id = id_or_404(pk)
         if not (
             self.request.user.is_superuser or access_for(self.request.user).holds(organisation_id, *MANAGING_ROLES)
         ):
@@ -103,7 +96,9 @@ class OrganisationViewSet(ApiViewSet):
     def _membership(self, pk: Any, membership_id: Any) -> Membership:
         organisation = self._managed(pk)
         membership = (
-            Membership.objects.select_related("user").filter(organisation=organisation, pk=_int(membership_id)).first()
+            Membership.objects.select_related("user")
+            .filter(organisation=organisation, pk=id_or_404(membership_id))
+            .first()
         )
         if membership is None:
             raise NotFound()
@@ -151,7 +146,7 @@ class InvitationViewSet(ApiViewSet):
         return Response(InvitationSerializer(invitation).data)
 
     def _get(self, pk: Any) -> Invitation:
-        invitation = self.get_queryset().filter(pk=_int(pk)).first()
+        invitation = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if invitation is None:
             raise NotFound()
         return invitation

@@ -28,7 +28,7 @@ from cases.serializers import (
     YoungCarerWriteSerializer,
 )
 from core.errors import NotFound, ServiceError
-from core.views import ApiViewSet, actor
+from core.views import ApiViewSet, actor, id_or_404
 
 
 class YoungCarerFilter(filters.FilterSet):
@@ -82,7 +82,7 @@ class YoungCarerViewSet(ApiViewSet):
 
     @extend_schema(request=YoungCarerWriteSerializer, responses=YoungCarerSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
-        case = case_for_editor(request.user, self._id(pk))
+        case = case_for_editor(request.user, id_or_404(pk))
         serializer = YoungCarerWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -94,7 +94,7 @@ class YoungCarerViewSet(ApiViewSet):
     @extend_schema(request=CloseSerializer, responses=YoungCarerSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
-        case = case_for_editor(request.user, self._id(pk))
+        case = case_for_editor(request.user, id_or_404(pk))
         serializer = CloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = services.young_carer_close(actor=actor(request), case=case, **serializer.validated_data)
@@ -103,7 +103,7 @@ class YoungCarerViewSet(ApiViewSet):
     @extend_schema(request=None, responses=YoungCarerSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
-        case = case_for_editor(request.user, self._id(pk))
+        case = case_for_editor(request.user, id_or_404(pk))
         case = services.young_carer_reopen(actor=actor(request), case=case)
         return Response(YoungCarerSerializer(case).data)
 
@@ -114,7 +114,7 @@ class YoungCarerViewSet(ApiViewSet):
         if request.method == "GET":
             case = self._readable(pk)
             return Response(CaringRoleSerializer(case.caring_roles.all(), many=True).data)
-        case = case_for_editor(request.user, self._id(pk))
+        case = case_for_editor(request.user, id_or_404(pk))
         serializer = CaringRoleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         role = services.caring_role_add(actor=actor(request), case=case, **serializer.validated_data)
@@ -124,7 +124,7 @@ class YoungCarerViewSet(ApiViewSet):
     @extend_schema(methods=["delete"], request=None, responses={204: None})
     @action(detail=True, methods=["patch", "delete"], url_path=r"caring-roles/(?P<role_id>\d+)")
     def caring_role(self, request: Request, pk: str, role_id: str) -> Response:
-        case = case_for_editor(request.user, self._id(pk))
+        case = case_for_editor(request.user, id_or_404(pk))
         role = CaringRole.objects.filter(case=case, pk=role_id).first()
         if role is None:
             raise NotFound()
@@ -143,7 +143,7 @@ class YoungCarerViewSet(ApiViewSet):
         if request.method == "GET":
             case = self._readable(pk)
             return Response(ConsentSerializer(consents_of(case), many=True).data)
-        case = case_for_editor(request.user, self._id(pk))
+        case = case_for_editor(request.user, id_or_404(pk))
         serializer = ConsentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         consent = services.consent_record(actor=actor(request), case=case, **serializer.validated_data)
@@ -152,7 +152,7 @@ class YoungCarerViewSet(ApiViewSet):
     @extend_schema(request=WithdrawSerializer, responses=ConsentSerializer)
     @action(detail=True, methods=["post"], url_path=r"consents/(?P<consent_id>\d+)/withdraw")
     def withdraw_consent(self, request: Request, pk: str, consent_id: str) -> Response:
-        case = case_for_editor(request.user, self._id(pk))
+        case = case_for_editor(request.user, id_or_404(pk))
         consent = Consent.objects.filter(case=case, pk=consent_id).first()
         if consent is None:
             raise NotFound()
@@ -162,15 +162,8 @@ class YoungCarerViewSet(ApiViewSet):
         return Response(ConsentSerializer(consent).data)
 
     # -- helpers ---------------------------------------------------------------
-    @staticmethod
-    def _id(pk: Any) -> int:
-        try:
-            return int(pk)
-        except (TypeError, ValueError):
-            raise NotFound() from None
-
     def _readable(self, pk: Any, *, with_roles: bool = False) -> YoungCarer:
-        case = case_for_reader(self.request.user, self._id(pk))
+        case = case_for_reader(self.request.user, id_or_404(pk))
         if with_roles:
             case = (
                 YoungCarer.objects.select_related("organisation", "school", "key_worker")

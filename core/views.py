@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -15,15 +15,29 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import idempotency
+from core.errors import NotFound
 
-
-def actor(request: Request) -> Any:
-    """The signed-in user of an API request (views require authentication by default), typed for services."""
+if TYPE_CHECKING:
     from accounts.models import User
 
-    user = request.user
-    assert isinstance(user, User)
-    return user
+
+def actor(request: Request) -> User:
+    """The signed-in user of an API request (views require authentication by default), typed for services."""
+    return cast("User", request.user)
+
+
+MAX_ID = 2**63 - 1  # BigAutoField
+
+
+def id_or_404(value: Any) -> int:
+    """A primary key from a URL or body, or the same 404 as an object the actor may not see."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not 0 < number <= MAX_ID:
+        raise NotFound()
+    return number
 
 
 class IdempotentMixin:

@@ -7,6 +7,7 @@ from typing import Any
 from accounts.access import PROJECT_STAFF_ROLES, SCHOOL_ROLES, access_for, require_case_data_access
 from accounts.models import Organisation, Role
 from core.errors import NotFound
+from core.views import id_or_404
 from schools.models import Presentation, Referral, SchoolProject, SelfIdentification
 
 SCHOOL_MEMBER_ROLES = (*SCHOOL_ROLES, Role.ADMIN)
@@ -22,7 +23,7 @@ def project_ids_serving(school_id: int) -> set[int]:
 
 def school_for_member(user: Any, school_id: Any) -> Organisation:
     """A school the user is staff of."""
-    school_id = as_id(school_id)
+    school_id = id_or_404(school_id)
     if school_id not in school_ids_of(user):
         raise NotFound()
     return Organisation.objects.select_related("school_profile").get(pk=school_id)
@@ -30,7 +31,7 @@ def school_for_member(user: Any, school_id: Any) -> Organisation:
 
 def school_for_reader(user: Any, school_id: Any) -> Organisation:
     """A school whose figures the user may see: its staff, and staff of a project serving it."""
-    school_id = as_id(school_id)
+    school_id = id_or_404(school_id)
     access = access_for(user)
     if school_id not in access.school_ids and not access.project_ids & project_ids_serving(school_id):
         raise NotFound()
@@ -45,7 +46,7 @@ def school_for_reader(user: Any, school_id: Any) -> Organisation:
 
 
 def project_for_worker(user: Any, project_id: Any) -> Organisation:
-    project_id = as_id(project_id)
+    project_id = id_or_404(project_id)
     if project_id not in access_for(user).project_ids:
         raise NotFound()
     return Organisation.objects.get(pk=project_id)
@@ -54,7 +55,7 @@ def project_for_worker(user: Any, project_id: Any) -> Organisation:
 def referral_for_reader(user: Any, referral_id: Any) -> Referral:
     from schools.selectors import referrals_visible_to
 
-    referral = referrals_visible_to(user).filter(pk=as_id(referral_id)).first()
+    referral = referrals_visible_to(user).filter(pk=id_or_404(referral_id)).first()
     if referral is None:
         raise NotFound()
     return referral
@@ -73,7 +74,7 @@ def referral_for_triage(user: Any, referral_id: Any) -> Referral:
     access = require_case_data_access(user)
     referral = (
         Referral.objects.select_related("school", "project", "referred_by")
-        .filter(pk=as_id(referral_id), project_id__in=access.project_ids)
+        .filter(pk=id_or_404(referral_id), project_id__in=access.project_ids)
         .exclude(status=Referral.Status.DRAFT)
         .first()
     )
@@ -85,7 +86,7 @@ def referral_for_triage(user: Any, referral_id: Any) -> Referral:
 def presentation_for_reader(user: Any, presentation_id: Any) -> Presentation:
     from schools.selectors import presentations_visible_to
 
-    presentation = presentations_visible_to(user).filter(pk=as_id(presentation_id)).first()
+    presentation = presentations_visible_to(user).filter(pk=id_or_404(presentation_id)).first()
     if presentation is None:
         raise NotFound()
     return presentation
@@ -101,14 +102,7 @@ def presentation_for_worker(user: Any, presentation_id: Any) -> Presentation:
 def self_identification_for_reader(user: Any, item_id: Any) -> SelfIdentification:
     from schools.selectors import self_identifications_visible_to
 
-    item = self_identifications_visible_to(user).filter(pk=as_id(item_id)).first()
+    item = self_identifications_visible_to(user).filter(pk=id_or_404(item_id)).first()
     if item is None:
         raise NotFound()
     return item
-
-
-def as_id(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None

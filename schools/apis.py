@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpResponse
@@ -17,10 +17,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
 from accounts.access import access_for
-from accounts.models import Organisation, User
+from accounts.models import Organisation
 from audit.services import record_access
 from core.errors import NotFound, ServiceError
-from core.views import ApiViewSet
+from core.views import ApiViewSet, actor, id_or_404
 from schools import access, selectors
 from schools import serializers as s
 from schools.models import (
@@ -38,11 +38,6 @@ from schools.services import referrals as referral_services
 from schools.services import schools as school_services
 from schools.services import toolkit as toolkit_services
 from schools.throttles import SelfIdentificationBurstThrottle, SelfIdentificationThrottle
-
-
-def _actor(request: Request) -> User:
-    """The signed-in user (every view but the anonymous form requires one)."""
-    return cast(User, request.user)
 
 
 def _private_file(file: Any, name: str, content_type: str) -> FileResponse:
@@ -82,19 +77,19 @@ class SchoolViewSet(ApiViewSet):
         return self.get_paginated_response(s.SchoolSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        school = self.get_queryset().filter(pk=access.as_id(pk)).first()
+        school = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if school is None:
             raise NotFound()
         return Response(s.SchoolSerializer(school).data)
 
     @extend_schema(request=s.SchoolUpdateSerializer, responses=s.SchoolSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
-        school = self.get_queryset().filter(pk=access.as_id(pk)).first()
+        school = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if school is None:
             raise NotFound()
         serializer = s.SchoolUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        school_services.school_profile_update(actor=_actor(request), school=school, **serializer.validated_data)
+        school_services.school_profile_update(actor=actor(request), school=school, **serializer.validated_data)
         school = self.get_queryset().get(pk=school.pk)
         return Response(s.SchoolSerializer(school).data)
 
@@ -118,7 +113,7 @@ class SchoolViewSet(ApiViewSet):
         serializer = s.SchoolProjectLinkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         link = school_services.school_project_link(
-            actor=_actor(request), school=school, project=serializer.validated_data["project"]
+            actor=actor(request), school=school, project=serializer.validated_data["project"]
         )
         return Response(s.OrganisationRefSerializer(link.project).data, status=status.HTTP_201_CREATED)
 
@@ -127,11 +122,11 @@ class SchoolViewSet(ApiViewSet):
     def unlink_project(self, request: Request, pk: str, project_id: str) -> Response:
         school = self._visible(pk)
         project = access.project_for_worker(request.user, project_id)
-        school_services.school_project_unlink(actor=_actor(request), school=school, project=project)
+        school_services.school_project_unlink(actor=actor(request), school=school, project=project)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _visible(self, pk: Any) -> Organisation:
-        school = self.get_queryset().filter(pk=access.as_id(pk)).first()
+        school = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if school is None:
             raise NotFound()
         return school
@@ -171,7 +166,7 @@ class ReferralViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        record_access(actor=_actor(request), instances=page, event="referral.list")
+        record_access(actor=actor(request), instances=page, event="referral.list")
         project_ids = access_for(request.user).project_ids
         in_full = [r.project_id in project_ids and r.status != Referral.Status.DRAFT for r in page]
         # One serializer per kind of row (building serializer fields is the expensive part), then back in order.
@@ -185,7 +180,7 @@ class ReferralViewSet(ApiViewSet):
     @extend_schema(responses=s.ReferralProjectSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_reader(request.user, pk)
-        record_access(actor=_actor(request), instances=[referral], event="referral.read")
+        record_access(actor=actor(request), instances=[referral], event="referral.read")
         return Response(self._out(referral))
 
     @extend_schema(request=s.ReferralWriteSerializer, responses={201: s.ReferralSchoolSerializer})
@@ -195,7 +190,7 @@ class ReferralViewSet(ApiViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         school = data.pop("school", None) or self._only_school(request)
-        referral = referral_services.referral_create(actor=_actor(request), school=school, **data)
+        referral = referral_services.referral_create(actor=actor(request), school=school, **data)
         return Response(s.ReferralSchoolSerializer(referral).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ReferralWriteSerializer, responses=s.ReferralSchoolSerializer)
@@ -206,20 +201,20 @@ class ReferralViewSet(ApiViewSet):
         data = dict(serializer.validated_data)
         if "school" in data:
             raise ServiceError("A referral cannot move to another school.", field="school")
-        referral = referral_services.referral_update(actor=_actor(request), referral=referral, **data)
+        referral = referral_services.referral_update(actor=actor(request), referral=referral, **data)
         return Response(s.ReferralSchoolSerializer(referral).data)
 
     @extend_schema(request=None, responses={204: None})
     def destroy(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_school_editor(request.user, pk)
-        referral_services.referral_delete_draft(actor=_actor(request), referral=referral)
+        referral_services.referral_delete_draft(actor=actor(request), referral=referral)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=s.ReferralSchoolSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_school_editor(request.user, pk)
-        referral = referral_services.referral_submit(actor=_actor(request), referral=referral)
+        referral = referral_services.referral_submit(actor=actor(request), referral=referral)
         return Response(s.ReferralSchoolSerializer(referral).data)
 
     @extend_schema(methods=["get"], responses=s.ReferralAttachmentSerializer(many=True))
@@ -237,7 +232,7 @@ class ReferralViewSet(ApiViewSet):
         serializer = s.ReferralAttachmentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         attachment = referral_services.attachment_add(
-            actor=_actor(request),
+            actor=actor(request),
             referral=referral,
             upload=serializer.validated_data["file"],
             kind=serializer.validated_data["kind"],
@@ -251,7 +246,7 @@ class ReferralViewSet(ApiViewSet):
         attachment = ReferralAttachment.objects.filter(referral=referral, pk=attachment_id).first()
         if attachment is None:
             raise NotFound()
-        record_access(actor=_actor(request), instances=[attachment], event="referral.attachment.download")
+        record_access(actor=actor(request), instances=[attachment], event="referral.attachment.download")
         return _private_file(attachment.file, attachment.original_name, attachment.content_type)
 
     # -- triage --------------------------------------------------------------------------------------
@@ -263,10 +258,10 @@ class ReferralViewSet(ApiViewSet):
     def queue(self, request: Request) -> Response:
         """Open referrals to your projects, longest waiting first."""
         project = request.query_params.get("project")
-        queue = selectors.triage_queue(request.user, [access.as_id(project)] if project else None)
+        queue = selectors.triage_queue(request.user, [id_or_404(project)] if project else None)
         page = self.paginate_queryset(queue)
         assert page is not None
-        record_access(actor=_actor(request), instances=page, event="referral.queue")
+        record_access(actor=actor(request), instances=page, event="referral.queue")
         return self.get_paginated_response(s.ReferralQueueItemSerializer(page, many=True).data)
 
     @extend_schema(responses=s.ReferralDuplicateSerializer(many=True))
@@ -281,7 +276,7 @@ class ReferralViewSet(ApiViewSet):
         referral = access.referral_for_triage(request.user, pk)
         data = self._valid(s.ReferralMessageSerializer)
         return Response(
-            self._out(referral_services.referral_acknowledge(actor=_actor(request), referral=referral, **data))
+            self._out(referral_services.referral_acknowledge(actor=actor(request), referral=referral, **data))
         )
 
     @extend_schema(request=s.ReferralAcceptSerializer, responses=s.ReferralProjectSerializer)
@@ -289,23 +284,21 @@ class ReferralViewSet(ApiViewSet):
     def accept(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_triage(request.user, pk)
         data = self._valid(s.ReferralAcceptSerializer)
-        return Response(self._out(referral_services.referral_accept(actor=_actor(request), referral=referral, **data)))
+        return Response(self._out(referral_services.referral_accept(actor=actor(request), referral=referral, **data)))
 
     @extend_schema(request=s.ReferralSignpostSerializer, responses=s.ReferralProjectSerializer)
     @action(detail=True, methods=["post"])
     def signpost(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_triage(request.user, pk)
         data = self._valid(s.ReferralSignpostSerializer)
-        return Response(
-            self._out(referral_services.referral_signpost(actor=_actor(request), referral=referral, **data))
-        )
+        return Response(self._out(referral_services.referral_signpost(actor=actor(request), referral=referral, **data)))
 
     @extend_schema(request=s.ReferralDeclineSerializer, responses=s.ReferralProjectSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_triage(request.user, pk)
         data = self._valid(s.ReferralDeclineSerializer)
-        return Response(self._out(referral_services.referral_decline(actor=_actor(request), referral=referral, **data)))
+        return Response(self._out(referral_services.referral_decline(actor=actor(request), referral=referral, **data)))
 
     @extend_schema(request=s.ReferralMergeSerializer, responses=s.ReferralProjectSerializer)
     @action(detail=True, methods=["post"])
@@ -314,7 +307,7 @@ class ReferralViewSet(ApiViewSet):
         referral = access.referral_for_triage(request.user, pk)
         data = self._valid(s.ReferralMergeSerializer)
         into = access.referral_for_triage(request.user, data.pop("into"))
-        kept = referral_services.referral_merge(actor=_actor(request), referral=referral, into=into, **data)
+        kept = referral_services.referral_merge(actor=actor(request), referral=referral, into=into, **data)
         return Response(self._out(kept))
 
     def _valid(self, serializer_class: type[Any]) -> dict[str, Any]:
@@ -361,7 +354,7 @@ class PresentationViewSet(ApiViewSet):
     def create(self, request: Request) -> Response:
         serializer = s.PresentationRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        presentation = presentation_services.presentation_request(actor=_actor(request), **serializer.validated_data)
+        presentation = presentation_services.presentation_request(actor=actor(request), **serializer.validated_data)
         return Response(s.PresentationSerializer(presentation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PresentationScheduleSerializer, responses=s.PresentationSerializer)
@@ -371,7 +364,7 @@ class PresentationViewSet(ApiViewSet):
         serializer = s.PresentationScheduleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         presentation = presentation_services.presentation_schedule(
-            actor=_actor(request), presentation=presentation, **serializer.validated_data
+            actor=actor(request), presentation=presentation, **serializer.validated_data
         )
         return Response(s.PresentationSerializer(presentation).data)
 
@@ -382,7 +375,7 @@ class PresentationViewSet(ApiViewSet):
         serializer = s.PresentationDeliverSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         presentation = presentation_services.presentation_deliver(
-            actor=_actor(request), presentation=presentation, **serializer.validated_data
+            actor=actor(request), presentation=presentation, **serializer.validated_data
         )
         return Response(s.PresentationSerializer(presentation).data)
 
@@ -393,7 +386,7 @@ class PresentationViewSet(ApiViewSet):
         serializer = s.PresentationCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         presentation = presentation_services.presentation_cancel(
-            actor=_actor(request), presentation=presentation, **serializer.validated_data
+            actor=actor(request), presentation=presentation, **serializer.validated_data
         )
         return Response(s.PresentationSerializer(presentation).data)
 
@@ -454,12 +447,12 @@ class SelfIdentificationViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        record_access(actor=_actor(request), instances=page, event="self_identification.list")
+        record_access(actor=actor(request), instances=page, event="self_identification.list")
         return self.get_paginated_response(s.SelfIdentificationSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         item = access.self_identification_for_reader(request.user, pk)
-        record_access(actor=_actor(request), instances=[item], event="self_identification.read")
+        record_access(actor=actor(request), instances=[item], event="self_identification.read")
         return Response(s.SelfIdentificationSerializer(item).data)
 
     @extend_schema(responses=s.SelfIdentificationFormSerializer, auth=[])
@@ -492,7 +485,7 @@ class SelfIdentificationViewSet(ApiViewSet):
         serializer = s.SelfIdentificationFollowUpSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         item = presentation_services.self_identification_follow_up(
-            actor=_actor(request), item=item, **serializer.validated_data
+            actor=actor(request), item=item, **serializer.validated_data
         )
         return Response(s.SelfIdentificationSerializer(item).data)
 
@@ -551,7 +544,7 @@ class ToolkitResourceViewSet(ApiViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         owner = data.pop("owner", None) or self._only_managed_project(request)
-        resource = toolkit_services.resource_create(actor=_actor(request), owner=owner, **data)
+        resource = toolkit_services.resource_create(actor=actor(request), owner=owner, **data)
         return Response(s.ToolkitResourceSerializer(resource).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ToolkitResourceWriteSerializer, responses=s.ToolkitResourceSerializer)
@@ -561,7 +554,7 @@ class ToolkitResourceViewSet(ApiViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("owner", None)
-        resource = toolkit_services.resource_update(actor=_actor(request), resource=resource, **data)
+        resource = toolkit_services.resource_update(actor=actor(request), resource=resource, **data)
         return Response(s.ToolkitResourceSerializer(self._visible(resource.pk)).data)
 
     @extend_schema(methods=["get"], responses=s.ToolkitVersionSerializer(many=True))
@@ -578,7 +571,7 @@ class ToolkitResourceViewSet(ApiViewSet):
         serializer = s.ToolkitVersionUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         version = toolkit_services.version_add(
-            actor=_actor(request),
+            actor=actor(request),
             resource=resource,
             upload=serializer.validated_data["file"],
             notes=serializer.validated_data["notes"],
@@ -597,13 +590,11 @@ class ToolkitResourceViewSet(ApiViewSet):
         resource = self._visible(pk)
         number = request.query_params.get("version")
         versions = resource.versions.all()
-        version = (
-            versions.filter(number=access.as_id(number)).first() if number else versions.order_by("-number").first()
-        )
+        version = versions.filter(number=id_or_404(number)).first() if number else versions.order_by("-number").first()
         if version is None:
             raise NotFound()
         toolkit_services.download_record(
-            actor=_actor(request), version=version, school=self._downloading_school(request)
+            actor=actor(request), version=version, school=self._downloading_school(request)
         )
         return _private_file(version.file, version.original_name, version.content_type)
 
@@ -617,7 +608,7 @@ class ToolkitResourceViewSet(ApiViewSet):
         return Response(s.ToolkitDownloadsBySchoolSerializer(selectors.downloads_by_school(resource), many=True).data)
 
     def _visible(self, pk: Any) -> ToolkitResource:
-        resource = self.get_queryset().filter(pk=access.as_id(pk)).first()
+        resource = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if resource is None:
             raise NotFound()
         return resource
@@ -659,7 +650,7 @@ class ToolkitProgressViewSet(ApiViewSet):
         serializer = s.AwardProgressSetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         toolkit_services.progress_set(
-            actor=_actor(request), school=school, standard=standard, **serializer.validated_data
+            actor=actor(request), school=school, standard=standard, **serializer.validated_data
         )
         return Response(s.AwardStandardSerializer(selectors.standards_progress(school), many=True).data)
 
@@ -669,7 +660,7 @@ class ToolkitProgressViewSet(ApiViewSet):
         school = access.school_for_member(request.user, pk)
         serializer = s.AwardEvidenceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = toolkit_services.evidence_add(actor=_actor(request), school=school, **serializer.validated_data)
+        item = toolkit_services.evidence_add(actor=actor(request), school=school, **serializer.validated_data)
         return Response(s.AwardEvidenceSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
@@ -679,5 +670,5 @@ class ToolkitProgressViewSet(ApiViewSet):
         item = EvidenceItem.objects.filter(school=school, pk=evidence_id).first()
         if item is None:
             raise NotFound()
-        toolkit_services.evidence_remove(actor=_actor(request), item=item)
+        toolkit_services.evidence_remove(actor=actor(request), item=item)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -16,29 +16,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
 from audit.services import record_access
 from cases.access import case_for_editor
-from core.errors import NotFound
-from core.views import ApiView, ApiViewSet
+from core.views import ApiView, ApiViewSet, actor, id_or_404
 from transitions import selectors, services
 from transitions import serializers as s
 from transitions.access import handover_for_adult_services, handover_for_reader, transition_for_staff
 from transitions.models import Handover, State, Transition
 from transitions.pdf import render_pack_pdf
 from transitions.plain import my_transition
-
-
-def _id(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-
-
-def _actor(request: Request) -> User:
-    """The signed-in user (the default permission lets only authenticated users reach a view)."""
-    return cast(User, request.user)
 
 
 def _valid(serializer_class: type[drf_serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -72,38 +58,38 @@ class TransitionViewSet(ApiViewSet):
         return Response(s.TransitionSerializer(selectors.transition_detail(transition)).data, status=code)
 
     def _staff(self, pk: str, *, lock: bool = False) -> Transition:
-        return transition_for_staff(self.request.user, _id(pk), lock=lock)
+        return transition_for_staff(self.request.user, id_or_404(pk), lock=lock)
 
     @extend_schema(responses=s.TransitionListSerializer(many=True))
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        record_access(actor=_actor(request), instances=page, event="transition.list")
+        record_access(actor=actor(request), instances=page, event="transition.list")
         return self.get_paginated_response(s.TransitionListSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         transition = self._staff(pk)
-        record_access(actor=_actor(request), instances=[transition], event="transition.read")
+        record_access(actor=actor(request), instances=[transition], event="transition.read")
         return self._detail(transition)
 
     @extend_schema(request=s.OpenSerializer, responses={201: s.TransitionSerializer})
     def create(self, request: Request) -> Response:
         case = case_for_editor(request.user, _valid(s.OpenSerializer, request)["case"])
-        transition = services.transition_open(actor=_actor(request), case=case)
+        transition = services.transition_open(actor=actor(request), case=case)
         return self._detail(transition, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ConsiderSerializer, responses=s.TransitionSerializer)
     @action(detail=True, methods=["post"])
     def consider(self, request: Request, pk: str) -> Response:
         data = _valid(s.ConsiderSerializer, request)
-        return self._detail(services.transition_consider(actor=_actor(request), transition=self._staff(pk), **data))
+        return self._detail(services.transition_consider(actor=actor(request), transition=self._staff(pk), **data))
 
     @extend_schema(request=s.ScheduleSerializer, responses=s.TransitionSerializer)
     @action(detail=True, methods=["post"], url_path="schedule-assessment")
     def schedule_assessment(self, request: Request, pk: str) -> Response:
         data = _valid(s.ScheduleSerializer, request)
         return self._detail(
-            services.transition_schedule_assessment(actor=_actor(request), transition=self._staff(pk), **data)
+            services.transition_schedule_assessment(actor=actor(request), transition=self._staff(pk), **data)
         )
 
     @extend_schema(request=s.AssessmentInputSerializer, responses=s.TransitionSerializer)
@@ -111,45 +97,45 @@ class TransitionViewSet(ApiViewSet):
     def complete_assessment(self, request: Request, pk: str) -> Response:
         data = _valid(s.AssessmentInputSerializer, request)
         return self._detail(
-            services.transition_complete_assessment(actor=_actor(request), transition=self._staff(pk), **data)
+            services.transition_complete_assessment(actor=actor(request), transition=self._staff(pk), **data)
         )
 
     @extend_schema(request=s.PlanInputSerializer, responses=s.TransitionSerializer)
     @action(detail=True, methods=["post"], url_path="agree-plan")
     def agree_plan(self, request: Request, pk: str) -> Response:
         data = _valid(s.PlanInputSerializer, request)
-        return self._detail(services.transition_agree_plan(actor=_actor(request), transition=self._staff(pk), **data))
+        return self._detail(services.transition_agree_plan(actor=actor(request), transition=self._staff(pk), **data))
 
     @extend_schema(request=s.ReferSerializer, responses={201: s.HandoverSerializer})
     @action(detail=True, methods=["post"])
     def refer(self, request: Request, pk: str) -> Response:
         data = _valid(s.ReferSerializer, request)
-        handover = services.transition_refer(actor=_actor(request), transition=self._staff(pk), **data)
+        handover = services.transition_refer(actor=actor(request), transition=self._staff(pk), **data)
         return Response(s.HandoverSerializer(handover).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.TransitionSerializer)
     @action(detail=True, methods=["post"], url_path="start-joint-working")
     def start_joint_working(self, request: Request, pk: str) -> Response:
-        return self._detail(services.transition_start_joint_working(actor=_actor(request), transition=self._staff(pk)))
+        return self._detail(services.transition_start_joint_working(actor=actor(request), transition=self._staff(pk)))
 
     @extend_schema(request=s.TransitionCloseSerializer, responses=s.TransitionSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         data = _valid(s.TransitionCloseSerializer, request)
-        return self._detail(services.transition_close(actor=_actor(request), transition=self._staff(pk), **data))
+        return self._detail(services.transition_close(actor=actor(request), transition=self._staff(pk), **data))
 
     @extend_schema(request=s.NoteInputSerializer, responses={201: s.NoteSerializer})
     @action(detail=True, methods=["post"])
     def notes(self, request: Request, pk: str) -> Response:
         data = _valid(s.NoteInputSerializer, request)
-        note = services.note_add(actor=_actor(request), transition=self._staff(pk), **data)
+        note = services.note_add(actor=actor(request), transition=self._staff(pk), **data)
         return Response(s.NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.AtRiskSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="at-risk", pagination_class=None, filterset_class=None)
     def at_risk(self, request: Request) -> Response:
         rows = selectors.at_risk_for(request.user)
-        record_access(actor=_actor(request), instances=[row.case for row in rows], event="transition.at_risk")
+        record_access(actor=actor(request), instances=[row.case for row in rows], event="transition.at_risk")
         return Response(s.AtRiskSerializer(rows, many=True).data)
 
     @extend_schema(responses=s.FiguresSerializer)
@@ -161,13 +147,13 @@ class TransitionViewSet(ApiViewSet):
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def mine(self, request: Request) -> Response:
         case, transition = selectors.mine_for(request.user)
-        record_access(actor=_actor(request), instances=[transition or case], event="transition.mine")
+        record_access(actor=actor(request), instances=[transition or case], event="transition.mine")
         return Response(s.MineSerializer(my_transition(case, transition, timezone.localdate())).data)
 
     @extend_schema(request=s.QuestionSerializer, responses={202: None})
     @action(detail=False, methods=["post"], url_path="mine/question", pagination_class=None, filterset_class=None)
     def question(self, request: Request) -> Response:
-        services.young_person_ask(actor=_actor(request), **_valid(s.QuestionSerializer, request))
+        services.young_person_ask(actor=actor(request), **_valid(s.QuestionSerializer, request))
         return Response(status=status.HTTP_202_ACCEPTED)
 
 
@@ -195,39 +181,39 @@ class HandoverViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        record_access(actor=_actor(request), instances=page, event="handover.list")
+        record_access(actor=actor(request), instances=page, event="handover.list")
         return self.get_paginated_response(s.HandoverSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        handover = handover_for_reader(request.user, _id(pk))
-        record_access(actor=_actor(request), instances=[handover], event="handover.read")
+        handover = handover_for_reader(request.user, id_or_404(pk))
+        record_access(actor=actor(request), instances=[handover], event="handover.read")
         return Response(s.HandoverSerializer(handover).data)
 
     @extend_schema(request=s.AcceptSerializer, responses=s.HandoverSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
-        handover = handover_for_adult_services(request.user, _id(pk))
+        handover = handover_for_adult_services(request.user, id_or_404(pk))
         data = _valid(s.AcceptSerializer, request)
         return Response(
-            s.HandoverSerializer(services.handover_accept(actor=_actor(request), handover=handover, **data)).data
+            s.HandoverSerializer(services.handover_accept(actor=actor(request), handover=handover, **data)).data
         )
 
     @extend_schema(request=s.ReturnSerializer, responses=s.HandoverSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def send_back(self, request: Request, pk: str) -> Response:
-        handover = handover_for_adult_services(request.user, _id(pk))
+        handover = handover_for_adult_services(request.user, id_or_404(pk))
         data = _valid(s.ReturnSerializer, request)
         return Response(
-            s.HandoverSerializer(services.handover_return(actor=_actor(request), handover=handover, **data)).data
+            s.HandoverSerializer(services.handover_return(actor=actor(request), handover=handover, **data)).data
         )
 
     @extend_schema(request=s.ConfirmStepsSerializer, responses=s.HandoverSerializer)
     @action(detail=True, methods=["post"], url_path="confirm-steps")
     def confirm_steps(self, request: Request, pk: str) -> Response:
-        handover = handover_for_adult_services(request.user, _id(pk))
+        handover = handover_for_adult_services(request.user, id_or_404(pk))
         data = _valid(s.ConfirmStepsSerializer, request)
         return Response(
-            s.HandoverSerializer(services.handover_confirm_steps(actor=_actor(request), handover=handover, **data)).data
+            s.HandoverSerializer(services.handover_confirm_steps(actor=actor(request), handover=handover, **data)).data
         )
 
 
@@ -238,7 +224,7 @@ class HandoverPackView(ApiView):
     def get(self, request: Request, pk: int) -> Response:
         handover = handover_for_reader(request.user, pk, pack=True)
         pack = selectors.handover_pack(handover)
-        record_access(actor=_actor(request), instances=[handover, handover.transition.case], event="handover.pack")
+        record_access(actor=actor(request), instances=[handover, handover.transition.case], event="handover.pack")
         return Response(pack)
 
 
@@ -249,7 +235,7 @@ class HandoverPackPdfView(ApiView):
     def get(self, request: Request, pk: int) -> HttpResponse:
         handover = handover_for_reader(request.user, pk, pack=True)
         pack = selectors.handover_pack(handover)
-        record_access(actor=_actor(request), instances=[handover, handover.transition.case], event="handover.pack_pdf")
+        record_access(actor=actor(request), instances=[handover, handover.transition.case], event="handover.pack_pdf")
         response = HttpResponse(render_pack_pdf(pack), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="handover-{handover.pk}.pdf"'
         response["Cache-Control"] = "no-store"

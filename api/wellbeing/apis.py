@@ -32,18 +32,11 @@ from cases.access import case_for_editor, case_for_reader
 from cases.models import YoungCarer
 from core.errors import NotFound, ServiceError
 from core.pagination import CursorPagination
-from core.views import ApiView, ApiViewSet
+from core.views import ApiView, ApiViewSet, id_or_404
 
 CASE_PARAM = OpenApiParameter(
     "case", int, description="Young carer (case) id. Staff must give it; a young person reads their own."
 )
-
-
-def _int(value: Any, field: str = "id") -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
 
 
 def _case_from_query(request: Request) -> YoungCarer:
@@ -54,7 +47,7 @@ def _case_from_query(request: Request) -> YoungCarer:
         if access.is_young_carer:
             return case_for_reader(request.user, access.young_carer_id or 0)
         raise ServiceError("Say which young carer: ?case=<id>.", field="case")
-    return case_for_reader(request.user, _int(raw))
+    return case_for_reader(request.user, id_or_404(raw))
 
 
 def _words_rule(user: Any, cases: Iterable[YoungCarer]) -> Callable[[int], bool]:
@@ -171,7 +164,7 @@ class MoodTagViewSet(ApiViewSet):
     @extend_schema(request=s.MoodTagUpdateSerializer, responses=s.MoodTagSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         require_case_data_access(request.user)
-        tag = MoodTag.objects.select_related("organisation").filter(pk=_int(pk)).first()
+        tag = MoodTag.objects.select_related("organisation").filter(pk=id_or_404(pk)).first()
         if tag is None or tag.organisation_id not in selectors.access_for(request.user).project_ids:
             raise NotFound()
         serializer = s.MoodTagUpdateSerializer(data=request.data)
@@ -208,7 +201,7 @@ class RiskPhraseViewSet(ApiViewSet):
 
     @extend_schema(request=s.RiskPhraseUpdateSerializer, responses=s.RiskPhraseSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
-        phrase = self.get_queryset().select_related("organisation").filter(pk=_int(pk)).first()
+        phrase = self.get_queryset().select_related("organisation").filter(pk=id_or_404(pk)).first()
         if phrase is None:
             raise NotFound()
         serializer = s.RiskPhraseUpdateSerializer(data=request.data)
@@ -256,20 +249,20 @@ class AlertViewSet(ApiViewSet):
         return self.get_paginated_response(self._render(page))
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        alert = alert_for_staff(request.user, _int(pk))
+        alert = alert_for_staff(request.user, id_or_404(pk))
         record_access(actor=request.user, instances=[alert], event="alert.read")
         return Response(self._render([alert])[0])
 
     @extend_schema(request=None, responses=s.AlertSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str) -> Response:
-        alert = services.alert_acknowledge(actor=request.user, alert=alert_for_staff(request.user, _int(pk)))
+        alert = services.alert_acknowledge(actor=request.user, alert=alert_for_staff(request.user, id_or_404(pk)))
         return Response(self._render([alert])[0])
 
     @extend_schema(request=s.AlertActionSerializer, responses=s.AlertSerializer, operation_id="alerts_record_action")
     @action(detail=True, methods=["post"], url_path="action")
     def record_action(self, request: Request, pk: str) -> Response:
-        alert = alert_for_staff(request.user, _int(pk))
+        alert = alert_for_staff(request.user, id_or_404(pk))
         serializer = s.AlertActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         alert = services.alert_action(actor=request.user, alert=alert, **serializer.validated_data)
@@ -278,7 +271,7 @@ class AlertViewSet(ApiViewSet):
     @extend_schema(request=s.AlertCloseSerializer, responses=s.AlertSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
-        alert = alert_for_staff(request.user, _int(pk))
+        alert = alert_for_staff(request.user, id_or_404(pk))
         serializer = s.AlertCloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         alert = services.alert_close(actor=request.user, alert=alert, **serializer.validated_data)
@@ -319,7 +312,7 @@ class InstrumentViewSet(ApiViewSet):
         return Response(s.InstrumentSerializer(instruments, many=True, context=context).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        instrument = self.get_queryset().filter(pk=_int(pk)).first()
+        instrument = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if instrument is None:
             raise NotFound()
         return Response(
@@ -362,7 +355,7 @@ class AssignmentViewSet(ApiViewSet):
         return self.get_paginated_response(s.AssignmentSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        assignment = self.get_queryset().filter(pk=_int(pk)).first()
+        assignment = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if assignment is None:
             raise NotFound()
         return Response(s.AssignmentSerializer(assignment).data)
@@ -380,7 +373,7 @@ class AssignmentViewSet(ApiViewSet):
     @extend_schema(request=None, responses=s.AssignmentSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
-        assignment = assignment_for_staff(request.user, _int(pk))
+        assignment = assignment_for_staff(request.user, id_or_404(pk))
         assignment = questionnaires.assignment_cancel(actor=request.user, assignment=assignment)
         return Response(s.AssignmentSerializer(assignment).data)
 
@@ -411,7 +404,7 @@ class ResponseViewSet(ApiViewSet):
         return self.get_paginated_response(s.ResponseSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        response = self.get_queryset().filter(pk=_int(pk)).first()
+        response = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if response is None:
             raise NotFound()
         record_access(actor=request.user, instances=[response], event="questionnaire_response.read")

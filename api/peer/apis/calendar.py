@@ -14,12 +14,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.peer import calendar
-from api.peer.apis.common import actor_of
 from api.peer.serializers import (
     CalendarStatusSerializer,
     CalendarUrlSerializer,
 )
-from core.views import ApiView
+from core.views import ApiView, actor
 
 # --- Calendar feeds ----------------------------------------------------------------------
 
@@ -31,7 +30,7 @@ class CalendarView(ApiView):
     def get(self, request: Request) -> Response:
         from api.peer.models import CalendarFeed
 
-        feed = CalendarFeed.objects.filter(user=actor_of(request)).first()
+        feed = CalendarFeed.objects.filter(user=actor(request)).first()
         return Response(
             {
                 "active": feed is not None,
@@ -42,7 +41,7 @@ class CalendarView(ApiView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
-        calendar.feed_revoke(actor=actor_of(request))
+        calendar.feed_revoke(actor=actor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -51,7 +50,7 @@ class CalendarRotateView(ApiView):
 
     @extend_schema(request=None, responses={201: CalendarUrlSerializer})
     def post(self, request: Request) -> Response:
-        token = calendar.feed_rotate(actor=actor_of(request))
+        token = calendar.feed_rotate(actor=actor(request))
         return Response({"url": calendar.feed_url(token)}, status=status.HTTP_201_CREATED)
 
 

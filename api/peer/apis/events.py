@@ -22,7 +22,7 @@ from api.peer.access import (
     case_for_booking_worker,
     event_for_worker,
 )
-from api.peer.apis.common import actor_of, id_or_404, local_day_start, project_for
+from api.peer.apis.common import local_day_start, project_for
 from api.peer.models import Booking, Event
 from api.peer.selectors import (
     bookings_visible_to,
@@ -42,7 +42,7 @@ from api.peer.serializers import (
 )
 from audit.services import record_access
 from core.errors import NotFound, ServiceError
-from core.views import ApiView, ApiViewSet
+from core.views import ApiView, ApiViewSet, actor, id_or_404
 
 # --- Events and bookings --------------------------------------------------------------------
 
@@ -93,7 +93,7 @@ class EventViewSet(ApiViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         organisation = project_for(request, data)
-        event = booking_services.event_create(actor=actor_of(request), organisation=organisation, **data)
+        event = booking_services.event_create(actor=actor(request), organisation=organisation, **data)
         return Response(EventSerializer(self._visible(event.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EventWriteSerializer, responses=EventSerializer)
@@ -104,7 +104,7 @@ class EventViewSet(ApiViewSet):
         data = dict(serializer.validated_data)
         if "organisation" in data:
             raise ServiceError("An event cannot move to another organisation.", field="organisation")
-        event = booking_services.event_update(actor=actor_of(request), event=event, **data)
+        event = booking_services.event_update(actor=actor(request), event=event, **data)
         return Response(EventSerializer(self._visible(event.pk)).data)
 
     @extend_schema(request=NoteSerializer, responses=EventSerializer)
@@ -113,7 +113,7 @@ class EventViewSet(ApiViewSet):
         event = event_for_worker(request.user, id_or_404(pk))
         serializer = NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        event = booking_services.event_cancel(actor=actor_of(request), event=event, **serializer.validated_data)
+        event = booking_services.event_cancel(actor=actor(request), event=event, **serializer.validated_data)
         return Response(EventSerializer(self._visible(event.pk)).data)
 
     @extend_schema(request=BookInputSerializer, responses={201: BookingSerializer})
@@ -133,7 +133,7 @@ class EventViewSet(ApiViewSet):
                 raise NotFound()
         else:
             event = self._visible(pk)
-        booking = booking_services.booking_create(actor=actor_of(request), event=event, case=case, **data)
+        booking = booking_services.booking_create(actor=actor(request), event=event, case=case, **data)
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=BookingSerializer(many=True))
@@ -145,7 +145,7 @@ class EventViewSet(ApiViewSet):
                 "status", "waitlisted_at", "id"
             )
         )
-        record_access(actor=actor_of(request), instances=rows, event="peer.bookings.read")
+        record_access(actor=actor(request), instances=rows, event="peer.bookings.read")
         return Response(BookingSerializer(rows, many=True).data)
 
     def _visible(self, pk: Any) -> Event:
@@ -186,7 +186,7 @@ class BookingViewSet(ApiViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         booking = booking_services.booking_cancel(
-            actor=actor_of(request), booking=booking_for_actor(request.user, id_or_404(pk))
+            actor=actor(request), booking=booking_for_actor(request.user, id_or_404(pk))
         )
         return Response(BookingSerializer(booking).data)
 
@@ -194,7 +194,7 @@ class BookingViewSet(ApiViewSet):
     @action(detail=True, methods=["post"], url_path="accept-offer")
     def accept_offer(self, request: Request, pk: str) -> Response:
         booking = booking_services.offer_accept(
-            actor=actor_of(request), booking=booking_for_actor(request.user, id_or_404(pk))
+            actor=actor(request), booking=booking_for_actor(request.user, id_or_404(pk))
         )
         return Response(BookingSerializer(booking).data)
 
@@ -202,7 +202,7 @@ class BookingViewSet(ApiViewSet):
     @action(detail=True, methods=["post"], url_path="decline-offer")
     def decline_offer(self, request: Request, pk: str) -> Response:
         booking = booking_services.offer_decline(
-            actor=actor_of(request), booking=booking_for_actor(request.user, id_or_404(pk))
+            actor=actor(request), booking=booking_for_actor(request.user, id_or_404(pk))
         )
         return Response(BookingSerializer(booking).data)
 
@@ -214,7 +214,7 @@ class BookingViewSet(ApiViewSet):
             raise NotFound()
         serializer = ResendConsentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        booking = booking_services.consent_resend(actor=actor_of(request), booking=booking, **serializer.validated_data)
+        booking = booking_services.consent_resend(actor=actor(request), booking=booking, **serializer.validated_data)
         return Response(BookingSerializer(booking).data)
 
 

@@ -21,7 +21,7 @@ from api.peer.access import (
     group_for_worker,
     session_for_worker,
 )
-from api.peer.apis.common import actor_of, id_or_404, local_day_start, project_for
+from api.peer.apis.common import local_day_start, project_for
 from api.peer.models import Attendance, PeerGroup, Session
 from api.peer.selectors import (
     attendance_visible_to,
@@ -46,7 +46,7 @@ from api.peer.serializers import (
 )
 from audit.services import record_access
 from core.errors import NotFound, ServiceError
-from core.views import ApiViewSet
+from core.views import ApiViewSet, actor, id_or_404
 
 # --- Groups ---------------------------------------------------------------------------
 
@@ -79,7 +79,7 @@ class GroupViewSet(ApiViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         organisation = project_for(request, data)
-        group = services.group_create(actor=actor_of(request), organisation=organisation, **data)
+        group = services.group_create(actor=actor(request), organisation=organisation, **data)
         return Response(GroupSerializer(self._fresh(group)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=GroupWriteSerializer, responses=GroupSerializer)
@@ -90,7 +90,7 @@ class GroupViewSet(ApiViewSet):
         data = dict(serializer.validated_data)
         if "organisation" in data:
             raise ServiceError("A group cannot move to another organisation.", field="organisation")
-        group = services.group_update(actor=actor_of(request), group=group, **data)
+        group = services.group_update(actor=actor(request), group=group, **data)
         return Response(GroupSerializer(self._fresh(group)).data)
 
     @extend_schema(methods=["get"], responses=MemberSerializer(many=True))
@@ -100,12 +100,12 @@ class GroupViewSet(ApiViewSet):
         group = group_for_worker(request.user, id_or_404(pk))
         if request.method == "GET":
             members = list(members_of(group))
-            record_access(actor=actor_of(request), instances=[m.case for m in members], event="peer.members.read")
+            record_access(actor=actor(request), instances=[m.case for m in members], event="peer.members.read")
             return Response(MemberSerializer(members, many=True).data)
         serializer = YoungCarerRefInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = case_for_booking_worker(request.user, serializer.validated_data["young_carer"])
-        membership = services.member_add(actor=actor_of(request), group=group, case=case)
+        membership = services.member_add(actor=actor(request), group=group, case=case)
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=MemberSerializer, operation_id="groups_members_step")
@@ -117,7 +117,7 @@ class GroupViewSet(ApiViewSet):
             "decline": services.join_decline,
             "remove": services.member_remove,
         }[step]
-        membership = handler(actor=actor_of(request), group=group, case_id=id_or_404(case_id))
+        membership = handler(actor=actor(request), group=group, case_id=id_or_404(case_id))
         return Response(MemberSerializer(membership).data)
 
     @extend_schema(request=None, responses={201: MemberSerializer})
@@ -126,7 +126,7 @@ class GroupViewSet(ApiViewSet):
         group = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if group is None:
             raise NotFound()
-        membership = services.join_request(actor=actor_of(request), group=group)
+        membership = services.join_request(actor=actor(request), group=group)
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     def _fresh(self, group: PeerGroup) -> PeerGroup:
@@ -196,7 +196,7 @@ class SessionViewSet(ApiViewSet):
         session = session_for_worker(request.user, id_or_404(pk))
         serializer = SessionMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        session = services.session_move(actor=actor_of(request), session=session, **serializer.validated_data)
+        session = services.session_move(actor=actor(request), session=session, **serializer.validated_data)
         return Response(SessionSerializer(session).data)
 
     @extend_schema(request=NoteSerializer, responses=SessionSerializer)
@@ -205,7 +205,7 @@ class SessionViewSet(ApiViewSet):
         session = session_for_worker(request.user, id_or_404(pk))
         serializer = NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        session = services.session_cancel(actor=actor_of(request), session=session, **serializer.validated_data)
+        session = services.session_cancel(actor=actor(request), session=session, **serializer.validated_data)
         return Response(SessionSerializer(session).data)
 
     @extend_schema(methods=["get"], request=None, responses=RegisterRowSerializer(many=True))
@@ -216,17 +216,17 @@ class SessionViewSet(ApiViewSet):
         if request.method == "POST":
             serializer = RegisterInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            services.register_submit(actor=actor_of(request), session=session, marks=serializer.validated_data["marks"])
+            services.register_submit(actor=actor(request), session=session, marks=serializer.validated_data["marks"])
         rows = register_of(session)
         if request.method == "GET":
-            record_access(actor=actor_of(request), instances=[row["case"] for row in rows], event="peer.register.read")
+            record_access(actor=actor(request), instances=[row["case"] for row in rows], event="peer.register.read")
         return Response(RegisterRowSerializer(rows, many=True).data)
 
     @extend_schema(request=None, responses=CheckInCodeSerializer)
     @action(detail=True, methods=["post"], url_path="check-in-code")
     def check_in_code(self, request: Request, pk: str) -> Response:
         session = session_for_worker(request.user, id_or_404(pk))
-        session = services.check_in_code_issue(actor=actor_of(request), session=session)
+        session = services.check_in_code_issue(actor=actor(request), session=session)
         return Response({"code": session.check_in_code, "expires_at": session.check_in_code_expires_at})
 
     @extend_schema(request=CheckInInputSerializer, responses={201: AttendanceSerializer})
@@ -236,7 +236,7 @@ class SessionViewSet(ApiViewSet):
     def check_in(self, request: Request) -> Response:
         serializer = CheckInInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        attendance = services.check_in(actor=actor_of(request), code=serializer.validated_data["code"])
+        attendance = services.check_in(actor=actor(request), code=serializer.validated_data["code"])
         return Response(AttendanceSerializer(attendance).data, status=status.HTTP_201_CREATED)
 
 
@@ -264,5 +264,5 @@ class AttendanceViewSet(ApiViewSet):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
         if access_for(request.user).is_staff_member:
-            record_access(actor=actor_of(request), instances=page, event="peer.attendance.read")
+            record_access(actor=actor(request), instances=page, event="peer.attendance.read")
         return self.get_paginated_response(AttendanceSerializer(page, many=True).data)
