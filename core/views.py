@@ -52,7 +52,14 @@ class IdempotentMixin:
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, idempotency.Replay):
             return exc.response
-        return super().handle_exception(exc)  # type: ignore[misc]
+        try:
+            return super().handle_exception(exc)  # type: ignore[misc]
+        except Exception:
+            # An unhandled error becomes a 500 without passing finalize_response: free the key so a retry runs.
+            if self._idempotency_record is not None:
+                self._idempotency_record.delete()
+                self._idempotency_record = None
+            raise
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]

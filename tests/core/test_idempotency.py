@@ -59,12 +59,30 @@ def test_keys_belong_to_one_user(cast, client_for, body):
     assert second.status_code == 201 and second.json()["id"] != first.json()["id"]
 
 
-def test_an_error_response_is_replayed_too_but_a_server_error_frees_the_key(cast, client_for):
+def test_an_error_response_is_replayed_too(cast, client_for):
     client = client_for(cast.priya)
     bad = {"kind": "young_carer", "case": cast.sam_case.pk}  # Sam already has an account: 409
     assert client.post(URL, bad, HTTP_IDEMPOTENCY_KEY="err").status_code == 409
     replay = client.post(URL, bad, HTTP_IDEMPOTENCY_KEY="err")
     assert replay.status_code == 409 and replay["Idempotent-Replayed"] == "true"
+
+
+def test_a_server_error_frees_the_key_so_a_retry_runs(cast, client_for, body, monkeypatch):
+    from accounts import services
+
+    real = services.invitation_create_for_young_carer
+
+    def crash(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "invitation_create_for_young_carer", crash)
+    client = client_for(cast.priya)
+    client.raise_request_exception = False
+    assert client.post(URL, body, HTTP_IDEMPOTENCY_KEY="retry-me").status_code == 500
+    assert not IdempotencyRecord.objects.filter(key="retry-me").exists()
+    monkeypatch.setattr(services, "invitation_create_for_young_carer", real)
+    retried = client.post(URL, body, HTTP_IDEMPOTENCY_KEY="retry-me")
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried
 
 
 def test_an_oversized_key_is_refused(cast, client_for, body):
