@@ -148,6 +148,7 @@ def invitation_redeem(*, token: str, user: User) -> Invitation:
     return invitation
 
 
+@transaction.atomic
 def membership_end(*, actor: User, membership: Membership) -> Membership:
     if not (actor.is_superuser or access_for(actor).holds(membership.organisation_id, *MANAGING_ROLES)):
         raise NotFound()
@@ -155,7 +156,26 @@ def membership_end(*, actor: User, membership: Membership) -> Membership:
         raise Conflict("This membership has already ended.", code="already_ended")
     membership.ended_at = timezone.now()
     membership.save(update_fields=["ended_at"])
+    _release_caseload(membership)
     return membership
+
+
+def _release_caseload(membership: Membership) -> None:
+    """Someone who leaves a project stops being key worker there, so nothing about those children reaches them.
+
+    Each case is saved on its own so the audit trail records the change; the cases go back to the
+    project's unassigned list for a manager to give a new key worker.
+    """
+    from cases.models import YoungCarer
+
+    still_there = Membership.objects.filter(
+        user_id=membership.user_id, organisation_id=membership.organisation_id, ended_at__isnull=True
+    ).exists()
+    if still_there:
+        return
+    for case in YoungCarer.objects.filter(organisation_id=membership.organisation_id, key_worker_id=membership.user_id):
+        case.key_worker = None
+        case.save(update_fields=["key_worker", "updated_at"])
 
 
 def membership_set_on_duty(*, actor: User, membership: Membership, on_duty: bool) -> Membership:

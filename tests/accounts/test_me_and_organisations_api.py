@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Membership
+from audit.models import AuditEntry
+from cases.models import YoungCarer
 from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +66,10 @@ def test_a_manager_ends_a_membership_and_access_goes_with_it(cast, client_for):
     assert_error(client_for(cast.priya).post(url), 404)
     assert client_for(cast.tom).post(url).status_code == 200
     assert_error(client_for(cast.priya).get(f"/api/v1/young-carers/{cast.sam_case.pk}/"), 404)
+    # She is no longer anyone's key worker there, so no milestone, alert or question about them reaches her.
+    assert not YoungCarer.objects.filter(organisation=cast.riverside, key_worker=cast.priya).exists()
+    entry = AuditEntry.objects.filter(object_pk=str(cast.sam_case.pk), action=AuditEntry.Action.UPDATE).latest("id")
+    assert entry.actor == cast.tom and "key_worker" in entry.changes
 
 
 def test_a_manager_puts_a_worker_on_duty(cast, client_for):
