@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from rest_framework.exceptions import PermissionDenied
 
+from accounts.access import require_case_data_access
 from core.events import user_group
 
 UNAUTHORISED = 4401
+MFA_REQUIRED = 4403
+
+
+@database_sync_to_async
+def _may_receive_case_data(user: Any) -> bool:
+    """Live events name children (alerts, questions): staff need MFA for them, as for the API."""
+    try:
+        require_case_data_access(user)
+    except PermissionDenied:
+        return False
+    return True
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -20,6 +34,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=UNAUTHORISED)
+            return
+        if not await _may_receive_case_data(user):
+            await self.close(code=MFA_REQUIRED)
             return
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)

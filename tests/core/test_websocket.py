@@ -125,3 +125,17 @@ def test_a_foreign_browser_origin_is_refused_even_with_a_good_token(cast):
 
     assert not async_to_sync(scenario)(b"https://evil.example")
     assert async_to_sync(scenario)(b"http://localhost")
+
+
+def test_staff_without_mfa_get_no_live_events(cast):
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.filter(user=cast.priya).delete()
+    token = session_token_for(cast.priya).encode()
+
+    async def scenario():
+        communicator, connected, code = await _connect(headers=[(b"x-session-token", token)])
+        return connected, code
+
+    connected, code = async_to_sync(scenario)()
+    assert not connected and code == 4403
