@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.access import PROJECT_STAFF_ROLES, SCHOOL_ROLES, access_for, require_case_data_access
-from accounts.models import Organisation, Role
+from accounts.access import PROJECT_STAFF_ROLES, access_for, require_case_data_access
+from accounts.models import Organisation
 from core.errors import NotFound
 from core.views import id_or_404
 from schools.models import Presentation, Referral, SchoolProject, SelfIdentification
-
-SCHOOL_MEMBER_ROLES = (*SCHOOL_ROLES, Role.ADMIN)
-
-
-def school_ids_of(user: Any) -> set[int]:
-    return access_for(user).school_ids
 
 
 def project_ids_serving(school_id: int) -> set[int]:
@@ -24,7 +18,7 @@ def project_ids_serving(school_id: int) -> set[int]:
 def school_for_member(user: Any, school_id: Any) -> Organisation:
     """A school the user is staff of."""
     school_id = id_or_404(school_id)
-    if school_id not in school_ids_of(user):
+    if school_id not in access_for(user).school_ids:
         raise NotFound()
     return Organisation.objects.select_related("school_profile").get(pk=school_id)
 
@@ -64,7 +58,7 @@ def referral_for_reader(user: Any, referral_id: Any) -> Referral:
 def referral_for_school_editor(user: Any, referral_id: Any) -> Referral:
     """A referral its school's staff may still change (a draft)."""
     referral = referral_for_reader(user, referral_id)
-    if referral.school_id not in school_ids_of(user):
+    if referral.school_id not in access_for(user).school_ids:
         raise NotFound()
     return referral
 

@@ -97,7 +97,9 @@ class SchoolViewSet(ApiViewSet):
     @action(detail=True, methods=["get"])
     def dashboard(self, request: Request, pk: str) -> Response:
         school = access.school_for_reader(request.user, pk)
-        return Response(selectors.school_dashboard(request.user, school))
+        referred = selectors.referred_pupils(request.user, school)
+        record_access(actor=actor(request), instances=referred, event="referral.dashboard")
+        return Response(selectors.school_dashboard(request.user, school, referred))
 
     @extend_schema(methods=["get"], responses=s.OrganisationRefSerializer(many=True))
     @extend_schema(

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
-from cases.models import CaringRole
+from cases.models import CaringRole, age_on
 
 
 def _token() -> str:
@@ -220,6 +221,21 @@ class Referral(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def reference(self) -> str:
+        """What staff quote: R-000042."""
+        return f"R-{self.pk:06d}"
+
+    @property
+    def age(self) -> int | None:
+        return age_on(self.date_of_birth, timezone.localdate()) if self.date_of_birth else None
+
+    @property
+    def is_overdue(self) -> bool:
+        """Submitted and not acknowledged by the time it was due."""
+        due = self.acknowledge_due_at
+        return bool(due and self.status == Referral.Status.SUBMITTED and timezone.now() > due)
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"organisation_id": self.project_id or self.school_id, "case_id": self.case_id}

@@ -20,7 +20,6 @@ from schools.models import (
     EvidenceItem,
     Presentation,
     Referral,
-    SchoolProject,
     SelfIdentification,
     Standard,
     StandardProgress,
@@ -220,9 +219,21 @@ def school_impact(impacts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 # --- Dashboard ----------------------------------------------------------------------------------
 
 
-def school_dashboard(user: Any, school: Organisation) -> dict[str, Any]:
-    """The school's figures. Individual statuses only for the pupils this school referred (and only for its staff)."""
-    access = require_case_data_access(user)
+def referred_pupils(user: Any, school: Organisation) -> list[Referral]:
+    """The pupils this school referred, newest first: for its own staff only (others see the figures alone)."""
+    if school.pk not in require_case_data_access(user).school_ids:
+        return []
+    return list(
+        Referral.objects.filter(school=school)
+        .exclude(status__in=[Referral.Status.DRAFT, Referral.Status.MERGED])
+        .select_related("case")
+        .order_by("-submitted_at", "-id")[:200]
+    )
+
+
+def school_dashboard(user: Any, school: Organisation, referred: Sequence[Referral]) -> dict[str, Any]:
+    """The school's figures, with ``referred`` (from :func:`referred_pupils`, whose read the caller records)."""
+    require_case_data_access(user)
     by_status = dict(
         Referral.objects.filter(school=school).values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
@@ -234,21 +245,16 @@ def school_dashboard(user: Any, school: Organisation) -> dict[str, Any]:
     )
     presentations = list(Presentation.objects.filter(school=school).order_by("-delivered_at", "-id"))
     impacts = presentation_impact(presentations)
-    pupils: list[dict[str, Any]] = []
-    if school.pk in access.school_ids:
-        pupils = [
-            {
-                "referral": r.pk,
-                "first_name": r.first_name,
-                "last_name": r.last_name,
-                "status": r.status,
-                "supported": r.case.status == YoungCarer.Status.ACTIVE if r.case else False,
-            }
-            for r in Referral.objects.filter(school=school)
-            .exclude(status__in=[Referral.Status.DRAFT, Referral.Status.MERGED])
-            .select_related("case")
-            .order_by("-submitted_at", "-id")[:200]
-        ]
+    pupils = [
+        {
+            "referral": r.pk,
+            "first_name": r.first_name,
+            "last_name": r.last_name,
+            "status": r.status,
+            "supported": r.case.status == YoungCarer.Status.ACTIVE if r.case else False,
+        }
+        for r in referred
+    ]
     return {
         "school": school.pk,
         "referrals_by_status": {status: by_status.get(status, 0) for status in Referral.Status.values},
@@ -312,7 +318,3 @@ def standards_progress(school: Organisation) -> list[dict[str, Any]]:
         }
         for standard, label in Standard.choices
     ]
-
-
-def serving_links(school: Organisation) -> QuerySet[SchoolProject]:
-    return SchoolProject.objects.filter(school=school).select_related("project")

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organisation, User
-from cases.models import CaringRole, age_on
+from cases.models import CaringRole
 from cases.serializers import OrganisationRefSerializer, PersonSerializer
 from schools.models import (
     AwardLevel,
@@ -148,7 +148,7 @@ class ReferralAttachmentUploadSerializer(serializers.Serializer[Any]):
 class ReferralSchoolSerializer(serializers.ModelSerializer[Referral]):
     """What the referring school sees: what it sent, the status and the project's message. Never case notes."""
 
-    reference = serializers.SerializerMethodField()
+    reference = serializers.CharField(read_only=True)
     school = OrganisationRefSerializer(read_only=True)
     project = OrganisationRefSerializer(read_only=True)
     referred_by = PersonSerializer(read_only=True)
@@ -174,17 +174,14 @@ class ReferralSchoolSerializer(serializers.ModelSerializer[Referral]):
             "updated_at",
         ]
 
-    def get_reference(self, referral: Referral) -> str:
-        return f"R-{referral.pk:06d}"
-
 
 class ReferralProjectSerializer(ReferralSchoolSerializer):
     """What the project's workers see."""
 
-    age = serializers.SerializerMethodField()
+    age = serializers.IntegerField(read_only=True, allow_null=True)
     acknowledged_by = PersonSerializer(read_only=True)
     decided_by = PersonSerializer(read_only=True)
-    overdue = serializers.SerializerMethodField()
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
 
     class Meta(ReferralSchoolSerializer.Meta):
         fields = [
@@ -200,21 +197,14 @@ class ReferralProjectSerializer(ReferralSchoolSerializer):
             "case",
         ]
 
-    def get_age(self, referral: Referral) -> int | None:
-        return age_on(referral.date_of_birth, timezone.localdate()) if referral.date_of_birth else None
-
-    def get_overdue(self, referral: Referral) -> bool:
-        due = referral.acknowledge_due_at
-        return bool(due and referral.status == Referral.Status.SUBMITTED and timezone.now() > due)
-
 
 class ReferralQueueItemSerializer(serializers.ModelSerializer[Referral]):
-    reference = serializers.SerializerMethodField()
-    age = serializers.SerializerMethodField()
+    reference = serializers.CharField(read_only=True)
+    age = serializers.IntegerField(read_only=True, allow_null=True)
     school = OrganisationRefSerializer(read_only=True)
     waiting_working_days = serializers.SerializerMethodField()
     waiting_hours = serializers.SerializerMethodField()
-    overdue = serializers.SerializerMethodField()
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
 
     class Meta:
         model = Referral
@@ -235,21 +225,11 @@ class ReferralQueueItemSerializer(serializers.ModelSerializer[Referral]):
             "overdue",
         ]
 
-    def get_reference(self, referral: Referral) -> str:
-        return f"R-{referral.pk:06d}"
-
-    def get_age(self, referral: Referral) -> int | None:
-        return age_on(referral.date_of_birth, timezone.localdate()) if referral.date_of_birth else None
-
     def get_waiting_working_days(self, referral: Referral) -> int:
         return working_days_between(referral.submitted_at, timezone.now()) if referral.submitted_at else 0
 
     def get_waiting_hours(self, referral: Referral) -> int:
         return int((timezone.now() - referral.submitted_at).total_seconds() // 3600) if referral.submitted_at else 0
-
-    def get_overdue(self, referral: Referral) -> bool:
-        due = referral.acknowledge_due_at
-        return bool(due and referral.status == Referral.Status.SUBMITTED and timezone.now() > due)
 
 
 class ReferralDuplicateSerializer(serializers.Serializer[Any]):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.access import PROJECT_STAFF_ROLES
+from django.db.models import Q
+
+from accounts.access import PROJECT_STAFF_ROLES, SCHOOL_ROLES
 from accounts.models import Membership, Role
 from notifications.services import notify
 from schools.models import Referral
@@ -18,14 +20,12 @@ def project_staff_to_tell(project_id: int) -> list[int]:
 
 
 def school_leads(school_id: int, profile_lead_id: int | None = None) -> list[int]:
-    leads = set(
-        Membership.objects.filter(organisation_id=school_id, role=Role.SCHOOL_LEAD, ended_at__isnull=True).values_list(
-            "user_id", flat=True
-        )
-    )
+    """The school's leads, and the profile's young carers lead while they still hold a role at the school."""
+    is_lead = Q(role=Role.SCHOOL_LEAD)
     if profile_lead_id:
-        leads.add(profile_lead_id)
-    return sorted(leads)
+        is_lead |= Q(user_id=profile_lead_id, role__in=SCHOOL_ROLES)
+    members = Membership.objects.filter(is_lead, organisation_id=school_id, ended_at__isnull=True)
+    return sorted(set(members.values_list("user_id", flat=True)))
 
 
 def referral_context(referral: Referral, **extra: Any) -> dict[str, Any]:
@@ -33,7 +33,7 @@ def referral_context(referral: Referral, **extra: Any) -> dict[str, Any]:
     initials = f"{referral.first_name[:1]}{referral.last_name[:1]}".upper() or "-"
     return {
         "referral_id": referral.pk,
-        "reference": f"R-{referral.pk:06d}",
+        "reference": referral.reference,
         "initials": initials,
         "school_name": referral.school.name,
         "message": referral.message_to_referrer,

@@ -399,7 +399,7 @@ def _carry_consent(actor: User, referral: Referral, case: YoungCarer) -> None:
             given_by_name=referral.parent_name,
             given_by_relationship=referral.parent_relationship,
             given_at=given_at,
-            notes=f"Given to the school with referral R-{referral.pk:06d}.",
+            notes=f"Given to the school with referral {referral.reference}.",
         )
         return
     age = age_on(referral.date_of_birth or timezone.localdate(), timezone.localdate())
@@ -419,7 +419,7 @@ def _carry_consent(actor: User, referral: Referral, case: YoungCarer) -> None:
         given_by_name=referral.full_name if basis != Consent.Basis.BEST_INTERESTS else actor.display_name,
         given_by_relationship="self" if basis != Consent.Basis.BEST_INTERESTS else "project worker",
         given_at=given_at,
-        notes=f"Referral R-{referral.pk:06d}; parent not asked. {basis_note}",
+        notes=f"Referral {referral.reference}; parent not asked. {basis_note}",
     )
 
 
@@ -496,6 +496,7 @@ def referrals_remind_overdue(now: datetime | None = None) -> int:
         .filter(status=Referral.Status.SUBMITTED, acknowledge_due_at__lt=now, overdue_reminded_at__isnull=True)
         .order_by("acknowledge_due_at")[:500]
     )
+    recipients: dict[int, set[int]] = {}
     for referral in overdue:
         with transaction.atomic():
             claimed = Referral.objects.filter(pk=referral.pk, overdue_reminded_at__isnull=True).update(
@@ -504,13 +505,19 @@ def referrals_remind_overdue(now: datetime | None = None) -> int:
             if not claimed:
                 continue
             assert referral.project_id is not None
-            managers = Membership.objects.filter(
-                organisation_id=referral.project_id, role__in=[Role.PROJECT_MANAGER, Role.ADMIN], ended_at__isnull=True
-            ).values_list("user_id", flat=True)
+            if referral.project_id not in recipients:
+                recipients[referral.project_id] = _overdue_recipients(referral.project_id)
             notify(
-                recipients={*project_staff_to_tell(referral.project_id), *managers},
+                recipients=recipients[referral.project_id],
                 kind="referral.acknowledge_overdue",
                 context=referral_context(referral),
                 dedupe_key=f"referral.acknowledge_overdue:{referral.pk}",
             )
     return len(overdue)
+
+
+def _overdue_recipients(project_id: int) -> set[int]:
+    managers = Membership.objects.filter(
+        organisation_id=project_id, role__in=[Role.PROJECT_MANAGER, Role.ADMIN], ended_at__isnull=True
+    ).values_list("user_id", flat=True)
+    return {*project_staff_to_tell(project_id), *managers}

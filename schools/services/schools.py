@@ -7,7 +7,7 @@ from typing import cast
 
 from django.db import transaction
 
-from accounts.access import PROJECT_STAFF_ROLES, access_for
+from accounts.access import access_for
 from accounts.models import Membership, Organisation, Role, User
 from core.errors import Conflict, NotFound, ServiceError
 from schools.models import AwardLevel, SchoolProfile, SchoolProject
@@ -90,7 +90,3 @@ def school_project_unlink(*, actor: User, school: Organisation, project: Organis
     deleted, _ = SchoolProject.objects.filter(school=school, project=project).delete()
     if not deleted:
         raise NotFound()
-
-
-def is_project_staff(actor: User, project_id: int) -> bool:
-    return access_for(actor).holds(project_id, *PROJECT_STAFF_ROLES)

@@ -123,7 +123,7 @@ def progress_set(*, actor: User, school: Organisation, standard: str, status: st
         raise NotFound()
     if status not in StandardProgress.Status.values:
         raise ServiceError("Unknown status.", field="status")
-    _check_anonymous(school, notes, "notes")
+    _check_anonymous(school, notes=notes)
     progress, _ = StandardProgress.objects.update_or_create(
         school=school, standard=standard, defaults={"status": status, "notes": notes, "updated_by": actor}
     )
@@ -146,18 +146,20 @@ def _name_forms(first: str, last: str) -> set[str]:
     return forms
 
 
-def _check_anonymous(school: Organisation, text: str, field: str) -> None:
+def _check_anonymous(school: Organisation, **fields: str) -> None:
     """Award evidence is anonymised: refuse text naming a pupil the school referred (or who self-identified there)."""
-    if not text.strip():
+    texts = {field: text.lower() for field, text in fields.items() if text.strip()}
+    if not texts:
         return
-    lowered = text.lower()
-    for name in _names_known_to(school):
-        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", lowered):
-            raise ServiceError(
-                "Evidence must be anonymised: it names a pupil your school has referred. Remove names and try again.",
-                field=field,
-                code="not_anonymised",
-            )
+    names = _names_known_to(school)
+    for field, lowered in texts.items():
+        for name in names:
+            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", lowered):
+                raise ServiceError(
+                    "Evidence must be anonymised: it names a pupil your school has referred. Remove names and try again.",
+                    field=field,
+                    code="not_anonymised",
+                )
 
 
 @transaction.atomic
@@ -165,8 +167,7 @@ def evidence_add(*, actor: User, school: Organisation, standard: str, title: str
     _check_school_staff(actor, school)
     if standard not in Standard.values:
         raise ServiceError("Unknown standard.", field="standard")
-    _check_anonymous(school, title, "title")
-    _check_anonymous(school, text, "text")
+    _check_anonymous(school, title=title, text=text)
     return EvidenceItem.objects.create(school=school, standard=standard, title=title, text=text, created_by=actor)
 
 

@@ -80,6 +80,20 @@ def test_the_dashboard_shows_counts_and_only_its_own_pupils(schools, client_for,
         assert_error(client_for(user).get(f"/api/v1/schools/{schools.northgate.pk}/dashboard/"), 404)
 
 
+def test_reading_the_dashboard_records_which_referred_pupils_the_school_saw(schools, client_for, submit_referral):
+    from audit.models import AuditEntry
+
+    referral = submit_referral(schools.khan, mia_payload(schools))
+    url = f"/api/v1/schools/{schools.northgate.pk}/dashboard/"
+    assert client_for(schools.khan).get(url).status_code == 200
+    read = AuditEntry.objects.filter(
+        object_pk=str(referral["id"]), action=AuditEntry.Action.ACCESS, event="referral.dashboard"
+    )
+    assert [entry.actor_id for entry in read] == [schools.khan.pk]
+    assert client_for(schools.priya).get(url).status_code == 200  # figures only: no pupil read, nothing recorded
+    assert read.count() == 1
+
+
 def test_the_school_list_query_count_stays_flat(schools, client_for, django_assert_max_num_queries):
     client = client_for(schools.priya)
     with django_assert_max_num_queries(10) as few:

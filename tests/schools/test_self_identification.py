@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from accounts.models import Membership, Role
 from notifications.models import Notification
 from schools.models import Presentation, SelfIdentification
 from schools.throttles import SelfIdentificationThrottle
@@ -36,6 +37,16 @@ def test_a_pupil_self_identifies_and_it_lands_for_the_lead_and_the_project(prese
     assert (item.school, item.project, item.status) == (schools.northgate, schools.riverside, "new")
     recipients = set(Notification.objects.filter(kind="referral.self_identified").values_list("recipient", flat=True))
     assert recipients == {schools.khan.pk, schools.priya.pk}
+
+
+def test_a_lead_who_has_left_the_school_is_no_longer_told(presentation, schools, client_for):
+    # Mr Khan is still named as the young carers lead on the school's profile, but has left; Ms Ade now leads.
+    Membership.objects.filter(user=schools.khan, organisation=schools.northgate).update(ended_at=timezone.now())
+    Membership.objects.create(user=schools.ade, organisation=schools.northgate, role=Role.SCHOOL_LEAD)
+    pupil = client_for(None)
+    assert _send(pupil, presentation, _open_form(pupil, presentation)).status_code == 201
+    recipients = set(Notification.objects.filter(kind="referral.self_identified").values_list("recipient", flat=True))
+    assert recipients == {schools.ade.pk, schools.priya.pk}
 
 
 def test_signed_in_credentials_do_not_change_the_anonymous_form(presentation, schools, client_for):
