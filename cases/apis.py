@@ -34,10 +34,13 @@ from core.views import ApiViewSet, actor, id_or_404
 class YoungCarerFilter(filters.FilterSet):
     mine = filters.BooleanFilter(method="filter_mine", label="Only my caseload")
     q = filters.CharFilter(method="filter_q", label="Name contains")
+    # Plain ids: an unknown id is an empty list, exactly like an id the actor may not see.
+    school = filters.NumberFilter(field_name="school_id")
+    key_worker = filters.NumberFilter(field_name="key_worker_id")
 
     class Meta:
         model = YoungCarer
-        fields = ["status", "school", "key_worker"]
+        fields = ["status"]
 
     def filter_mine(self, queryset: QuerySet[YoungCarer], name: str, value: bool) -> QuerySet[YoungCarer]:
         return queryset.filter(key_worker=self.request.user) if value else queryset

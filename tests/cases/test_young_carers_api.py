@@ -145,3 +145,15 @@ class TestCreate:
     def test_an_unknown_school_id_is_a_field_error(self, cast, client_for):
         response = client_for(cast.priya).post("/api/v1/young-carers/", {**self.payload, "school": 987654})
         assert "school" in assert_error(response, 400)["fields"]
+
+
+def test_filtering_by_an_unknown_or_foreign_id_looks_the_same(cast, client_for):
+    client = client_for(cast.priya)
+    unknown = client.get("/api/v1/young-carers/", {"key_worker": 999999})
+    foreign = client.get("/api/v1/young-carers/", {"key_worker": cast.dev.pk})
+    assert unknown.status_code == foreign.status_code == 200
+    assert unknown.json()["results"] == foreign.json()["results"] == []
+    assert {
+        row["first_name"]
+        for row in client.get("/api/v1/young-carers/", {"school": cast.northgate.pk}).json()["results"]
+    } == {"Sam"}
