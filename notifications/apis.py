@@ -11,10 +11,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.access import require_case_data_access
 from accounts.authentication import session_key_of
 from core.errors import ServiceError
 from core.pagination import CursorPagination
-from core.views import ApiView, ApiViewSet
+from core.views import ApiView, ApiViewSet, actor, id_or_404
 from notifications import selectors, services
 from notifications.models import Device, Notification
 from notifications.serializers import (
@@ -58,7 +59,7 @@ class NotificationViewSet(ApiViewSet):
         unread = {"true": True, "1": True, "false": False, "0": False}.get(params.get("unread", "").lower())
         if params.get("unread") and unread is None:
             raise ServiceError("unread must be true or false.", field="unread")
-        return selectors.inbox_for(self.request.user, after_id=after_id, unread=unread)
+        return selectors.inbox_for(actor(self.request), after_id=after_id, unread=unread)
 
     @extend_schema(
         parameters=[
@@ -75,27 +76,28 @@ class NotificationViewSet(ApiViewSet):
         return self.get_paginated_response(NotificationSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(NotificationSerializer(selectors.notification_for(request.user, int(pk))).data)
+        return Response(NotificationSerializer(selectors.notification_for(actor(request), id_or_404(pk))).data)
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: str) -> Response:
-        item = selectors.notification_for(request.user, int(pk))
-        item = services.notification_mark_read(actor=request.user, notification=item)
+        item = selectors.notification_for(actor(request), id_or_404(pk))
+        item = services.notification_mark_read(actor=actor(request), notification=item)
         return Response(NotificationSerializer(item).data)
 
     @extend_schema(request=MarkAllReadInputSerializer, responses=MarkAllReadOutputSerializer)
     @action(detail=False, methods=["post"], url_path="read-all", pagination_class=None)
     def read_all(self, request: Request) -> Response:
+        require_case_data_access(actor(request))  # as reading the inbox: refuse before changing anything
         serializer = MarkAllReadInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        marked = services.notifications_mark_all_read(actor=request.user, **serializer.validated_data)
-        return Response({"marked": marked, "unread": selectors.unread_count(request.user)})
+        marked = services.notifications_mark_all_read(actor=actor(request), **serializer.validated_data)
+        return Response({"marked": marked, "unread": selectors.unread_count(actor(request))})
 
     @extend_schema(responses=UnreadCountSerializer)
     @action(detail=False, methods=["get"], url_path="unread-count", pagination_class=None)
     def unread_count(self, request: Request) -> Response:
-        return Response({"unread": selectors.unread_count(request.user)})
+        return Response({"unread": selectors.unread_count(actor(request))})
 
 
 class DeviceViewSet(ApiViewSet):
@@ -108,21 +110,21 @@ class DeviceViewSet(ApiViewSet):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return Device.objects.none()
-        return selectors.devices_of(self.request.user)
+        return selectors.devices_of(actor(self.request))
 
     @extend_schema(responses=DeviceSerializer(many=True))
     def list(self, request: Request) -> Response:
         return Response(DeviceSerializer(self.get_queryset(), many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(DeviceSerializer(selectors.device_for(request.user, int(pk))).data)
+        return Response(DeviceSerializer(selectors.device_for(actor(request), id_or_404(pk))).data)
 
     @extend_schema(request=DeviceRegisterSerializer, responses={200: DeviceSerializer, 201: DeviceSerializer})
     def create(self, request: Request) -> Response:
         serializer = DeviceRegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         device, created = services.device_register(
-            actor=request.user, session_key=session_key_of(request), **serializer.validated_data
+            actor=actor(request), session_key=session_key_of(request), **serializer.validated_data
         )
         return Response(
             DeviceSerializer(device).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -130,7 +132,7 @@ class DeviceViewSet(ApiViewSet):
 
     @extend_schema(request=None, responses={204: None})
     def destroy(self, request: Request, pk: str) -> Response:
-        services.device_sign_out(actor=request.user, device=selectors.device_for(request.user, int(pk)))
+        services.device_sign_out(actor=actor(request), device=selectors.device_for(actor(request), id_or_404(pk)))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -139,17 +141,17 @@ class PreferencesView(ApiView):
 
     @extend_schema(responses=PreferencesSerializer)
     def get(self, request: Request) -> Response:
-        return Response(PreferencesSerializer.from_rules(selectors.push_rules_for(request.user)))
+        return Response(PreferencesSerializer.from_rules(selectors.push_rules_for(actor(request))))
 
     @extend_schema(request=PreferencesInputSerializer, responses=PreferencesSerializer)
     def patch(self, request: Request) -> Response:
         serializer = PreferencesInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.preferences_update(actor=request.user, **serializer.validated_data)
-        return Response(PreferencesSerializer.from_rules(selectors.push_rules_for(request.user)))
+        services.preferences_update(actor=actor(request), **serializer.validated_data)
+        return Response(PreferencesSerializer.from_rules(selectors.push_rules_for(actor(request))))
 
     @extend_schema(request=None, responses=PreferencesSerializer)
     def delete(self, request: Request) -> Response:
         """Back to the defaults."""
-        services.preferences_reset(actor=request.user)
-        return Response(PreferencesSerializer.from_rules(selectors.push_rules_for(request.user)))
+        services.preferences_reset(actor=actor(request))
+        return Response(PreferencesSerializer.from_rules(selectors.push_rules_for(actor(request))))

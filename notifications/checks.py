@@ -37,7 +37,10 @@ def check_push_transport(app_configs: Any = None, **kwargs: Any) -> list[checks.
 
 @checks.register()
 def check_kinds(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    """Every declared kind's texts must be format strings (a typo in a brace fails here, not at 3am)."""
+    """Every declared kind's texts must be format strings (a typo in a brace fails here, not at 3am).
+
+    The discreet texts must not be empty: they are all a young carer's lock screen ever shows.
+    """
     from string import Formatter
 
     from notifications.kinds import KINDS
@@ -49,4 +52,9 @@ def check_kinds(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMess
                 list(Formatter().parse(str(getattr(kind, label))))
             except ValueError as exc:
                 errors.append(checks.Error(f"notification kind {kind.name!r} {label}: {exc}", id="notifications.E010"))
+        for label in ("discreet_title", "discreet_body"):
+            if not str(getattr(kind, label)).strip():
+                errors.append(
+                    checks.Error(f"notification kind {kind.name!r} has an empty {label}.", id="notifications.E011")
+                )
     return errors

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from core.tasks import TransientError, backoff_delay
 from notifications.models import Delivery, DeliveryAttempt
-from notifications.services import device_deactivate
+from notifications.services import devices_deactivate
 from notifications.transports import Outcome, PushMessage, PushResult, Transport, get_transport
 
 logger = logging.getLogger(__name__)
@@ -95,8 +95,8 @@ def _messages(claimed: list[Delivery]) -> list[PushMessage]:
                 key=delivery.pk,
                 token=device.token,
                 platform=device.platform,
-                title=item.push_title or item.title,
-                body=item.push_body or item.body,
+                title=item.push_title,
+                body=item.push_body,
                 deep_link=item.deep_link,
                 collapse_id=f"n{item.pk}",
                 ttl_seconds=max(1, int((delivery.expires_at - now).total_seconds())),
@@ -116,7 +116,8 @@ def _record(claimed: list[Delivery], results: list[PushResult]) -> tuple[int, fl
     """
     now = timezone.now()
     by_key = {d.pk: d for d in claimed}
-    attempts, dead_devices = [], []
+    attempts: list[DeliveryAttempt] = []
+    dead_devices: dict[int, str] = {}
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     sent, retry_after = 0, None
     for result in results:
@@ -145,7 +146,7 @@ def _record(claimed: list[Delivery], results: list[PushResult]) -> tuple[int, fl
         else:
             status = Delivery.Status.FAILED
             if result.outcome == Outcome.UNREGISTERED and delivery.device_id is not None:
-                dead_devices.append((delivery.device_id, result.error_code or "unregistered"))
+                dead_devices[delivery.device_id] = result.error_code or "unregistered"
         groups[(status, result.error_code[:200])].append(delivery.pk)
     with transaction.atomic():
         DeliveryAttempt.objects.bulk_create(attempts, batch_size=1000)
@@ -156,8 +157,8 @@ def _record(claimed: list[Delivery], results: list[PushResult]) -> tuple[int, fl
             elif new_status == Delivery.Status.PENDING:
                 changes["send_after"] = now + timedelta(seconds=retry_after or 0)
             Delivery.objects.filter(pk__in=ids).update(**changes)
-        for device_id, code in dead_devices:
-            device_deactivate(device_id=device_id, reason=code)
+        if dead_devices:
+            devices_deactivate(reasons=dead_devices)
     if dead_devices:
         logger.info("deactivated %d device(s) FCM reported as no longer registered", len(dead_devices))
     return sent, retry_after

@@ -1,4 +1,8 @@
-"""Everything that reads, always the actor's own: inbox, devices, push rules."""
+"""Everything that reads, always the actor's own: inbox, devices, push rules.
+
+Inbox items carry case data (a child's name in a title or body), so reading them needs case data access
+(staff: TOTP). Devices and push rules do not.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.access import require_case_data_access
 from cases.models import YoungCarer, age_on
 from core.errors import NotFound
 from notifications import policy
@@ -15,6 +20,7 @@ from notifications.models import Device, Notification, Preference
 
 def inbox_for(actor: Any, *, after_id: int | None = None, unread: bool | None = None) -> QuerySet[Notification]:
     """The actor's inbox, newest first. ``after_id``: what arrived after the last item a client saw."""
+    require_case_data_access(actor)
     items = Notification.objects.filter(recipient=actor)
     if after_id is not None:
         items = items.filter(pk__gt=after_id)
@@ -24,6 +30,7 @@ def inbox_for(actor: Any, *, after_id: int | None = None, unread: bool | None = 
 
 
 def notification_for(actor: Any, notification_id: int) -> Notification:
+    require_case_data_access(actor)
     item = Notification.objects.filter(recipient=actor, pk=notification_id).first()
     if item is None:
         raise NotFound()
@@ -31,6 +38,7 @@ def notification_for(actor: Any, notification_id: int) -> Notification:
 
 
 def unread_count(actor: Any) -> int:
+    require_case_data_access(actor)
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).count()
 
 

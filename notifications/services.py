@@ -366,10 +366,18 @@ def devices_sign_out_session(*, user_id: int, session_key: str) -> int:
 
 
 @transaction.atomic
-def device_deactivate(*, device_id: int, reason: str) -> None:
-    """FCM said the token is dead (UNREGISTERED, invalid): stop sending to it until the app registers again."""
-    Device.objects.filter(pk=device_id, is_active=True).update(is_active=False, deactivated_reason=reason[:64])
-    _cancel_open_deliveries([device_id])
+def devices_deactivate(*, reasons: dict[int, str]) -> None:
+    """FCM said these tokens are dead (UNREGISTERED, invalid): stop sending to them until the app registers again.
+
+    ``reasons``: device id -> why. One UPDATE per distinct reason, one for the deliveries still open.
+    """
+    by_reason: dict[str, list[int]] = defaultdict(list)
+    for device_id, reason in reasons.items():
+        by_reason[reason[:64]].append(device_id)
+    for reason, ids in by_reason.items():
+        Device.objects.filter(pk__in=ids, is_active=True).update(is_active=False, deactivated_reason=reason)
+    if reasons:
+        _cancel_open_deliveries(list(reasons))
 
 
 @transaction.atomic

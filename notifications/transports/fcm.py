@@ -60,6 +60,9 @@ class _LoopThread:
 _loop: _LoopThread | None = None
 _loop_lock = threading.Lock()
 _apps: dict[str, firebase_admin.App] = {}
+# Per app: milliseconds each in-flight request took, by device token. The app's response hook writes here
+# and the transport pops its messages' entries after each call; every instance for one app shares the map.
+_latencies: dict[str, dict[str, int]] = {}
 
 
 def _shared_loop() -> _LoopThread:
@@ -90,9 +93,9 @@ class FcmTransport:
             raise ImproperlyConfigured("FCM_PROJECT_ID is not set and the service account names no project_id")
         self.endpoint = endpoint.rstrip("/")
         key = hashlib.sha256(f"{credentials_json}|{self.project_id}|{self.endpoint}".encode()).hexdigest()[:16]
+        self._latency = _latencies.setdefault(key, {})
         self.app = _apps.get(key) or self._make_app(key, info)
         _apps[key] = self.app
-        self._latency: dict[str, int] = {}
 
     @classmethod
     def from_settings(cls) -> FcmTransport:
@@ -165,11 +168,14 @@ class FcmTransport:
 
     async def _send_chunk(self, chunk: list[PushMessage]) -> list[PushResult]:
         started = time.perf_counter()
-        response = await messaging.send_each_async([_to_fcm(m) for m in chunk], app=self.app)
-        fallback = int((time.perf_counter() - started) * 1000)
+        try:
+            response = await messaging.send_each_async([_to_fcm(m) for m in chunk], app=self.app)
+        finally:
+            fallback = int((time.perf_counter() - started) * 1000)
+            measured = {message.token: self._latency.pop(message.token, fallback) for message in chunk}
         results = []
         for message, sent in zip(chunk, response.responses, strict=True):
-            latency = self._latency.pop(message.token, fallback)
+            latency = measured[message.token]
             if sent.success:
                 results.append(
                     PushResult(message.key, Outcome.SENT, 200, message_id=sent.message_id, latency_ms=latency)

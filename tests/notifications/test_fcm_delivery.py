@@ -41,9 +41,30 @@ def test_it_pushes_through_firebase_admin_with_the_discreet_text_and_a_collapse_
     assert sent["data"]["deep_link"] == "app://inbox"
     attempt = DeliveryAttempt.objects.get()
     assert (attempt.outcome, attempt.status_code, attempt.error_code) == ("sent", 200, "")
-    assert attempt.latency_ms >= 0
     assert DeliveryAttempt.objects.get().message_id.startswith("projects/demo-project/messages/")
     assert fcm.token_requests == 1  # the OAuth token came from the service account's token_uri
+
+
+@time_machine.travel(EVENING, tick=False)
+def test_each_send_records_its_own_latency_and_keeps_no_timings_behind(cast, phone, fcm, run_tasks, monkeypatch):
+    from notifications.transports import get_transport
+
+    transports = []
+
+    def tracked():
+        transports.append(get_transport())
+        return transports[-1]
+
+    monkeypatch.setattr(delivery, "get_transport", tracked)
+    fcm.delay = 0.05
+    phone(cast.sam, "sam-phone")
+    for _round in range(2):  # two tasks, so two transports over the one cached firebase app
+        _message([cast.sam])
+        run_tasks()
+    assert len(transports) == 2
+    assert fcm.delivered_tokens() == {"sam-phone": 2}
+    assert [a.latency_ms >= 50 for a in DeliveryAttempt.objects.order_by("pk")] == [True, True]
+    assert [t._latency for t in transports] == [{}, {}]
 
 
 @time_machine.travel(EVENING, tick=False)
@@ -137,8 +158,15 @@ def test_the_log_transport_is_the_default_and_counts_as_sent(cast, phone, run_ta
     assert Notification.objects.get().urgent
 
 
-def test_the_batch_size_never_exceeds_what_fcm_takes_in_one_call():
-    from notifications.transports import fcm
+@time_machine.travel(EVENING, tick=False)
+def test_a_batch_larger_than_one_call_is_all_sent_and_recorded(cast, phone, fcm, run_tasks):
+    from notifications.transports import fcm as fcm_transport
 
-    assert fcm.MAX_PER_CALL == 500
-    assert delivery.CHUNK <= 500
+    count = fcm_transport.PER_CALL + 5
+    for n in range(count):
+        phone(cast.sam, f"phone-{n}")
+    _message([cast.sam])
+    run_tasks()
+    assert fcm.delivered_tokens() == {f"phone-{n}": 1 for n in range(count)}
+    assert Delivery.objects.filter(status="sent").count() == count
+    assert DeliveryAttempt.objects.filter(outcome="sent").count() == count

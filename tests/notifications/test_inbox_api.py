@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from allauth.mfa.models import Authenticator
 
 from notifications.models import Notification
 from notifications.services import notify
@@ -51,6 +52,26 @@ def test_each_persona_sees_and_marks_only_their_own_notifications(personas, clie
     _tell(other, 2)
     assert client.post("/api/v1/notifications/read-all/", {}, format="json").json() == {"marked": 0, "unread": 0}
     assert Notification.objects.filter(recipient=other, read_at__isnull=True).count() == 3
+
+
+def test_staff_need_mfa_to_read_their_inbox_which_names_children(cast, client_for):
+    item = _tell(cast.priya)[0]
+    client = client_for(cast.priya)
+    assert client.get("/api/v1/notifications/").status_code == 200
+    assert client.get(f"/api/v1/notifications/{item.pk}/").status_code == 200
+    assert client.get("/api/v1/notifications/unread-count/").json() == {"unread": 1}
+
+    Authenticator.objects.filter(user=cast.priya).delete()
+    client = client_for(cast.priya)
+    assert_error(client.get("/api/v1/notifications/"), 403, "mfa_required")
+    assert_error(client.get(f"/api/v1/notifications/{item.pk}/"), 403, "mfa_required")
+    assert_error(client.get("/api/v1/notifications/unread-count/"), 403, "mfa_required")
+    assert_error(client.post(f"/api/v1/notifications/{item.pk}/read/"), 403, "mfa_required")
+    assert_error(client.post("/api/v1/notifications/read-all/", {}, format="json"), 403, "mfa_required")
+    assert Notification.objects.get(pk=item.pk).read_at is None
+    # A young carer needs no second factor for their own inbox.
+    _tell(cast.sam)
+    assert client_for(cast.sam).get("/api/v1/notifications/unread-count/").json() == {"unread": 1}
 
 
 def test_the_inbox_pages_by_cursor_newest_first(cast, client_for):

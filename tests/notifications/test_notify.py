@@ -7,6 +7,8 @@ import time_machine
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
+from notifications import kinds
+from notifications.checks import check_kinds
 from notifications.kinds import UnknownKind
 from notifications.models import Delivery, DeliveryAttempt, Notification, Preference
 from notifications.services import notify
@@ -79,6 +81,15 @@ def test_a_kind_that_is_not_declared_is_refused_and_nothing_is_written(cast):
     with pytest.raises(UnknownKind, match="no.such"):
         notify(recipients=[cast.sam], kind="no.such", context={})
     assert not Notification.objects.exists()
+
+
+def test_a_kind_without_discreet_lock_screen_text_fails_the_start_up_check(monkeypatch):
+    assert check_kinds() == []
+    loud = kinds.Kind("test.loud", kinds.Category.MESSAGE, "Sam's mum is ill", "Body", discreet_title=" ")
+    monkeypatch.setitem(kinds.KINDS, loud.name, loud)
+    assert [(e.id, e.msg) for e in check_kinds()] == [
+        ("notifications.E011", "notification kind 'test.loud' has an empty discreet_title.")
+    ]
 
 
 def test_a_missing_context_value_is_named_and_nothing_is_written(cast):
