@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django import forms
+from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -32,7 +35,7 @@ from cases.access import case_for_editor, case_for_reader
 from cases.models import YoungCarer
 from core.errors import NotFound, ServiceError
 from core.pagination import CursorPagination
-from core.views import ApiView, ApiViewSet, id_or_404
+from core.views import MAX_ID, ApiView, ApiViewSet, id_or_404
 
 CASE_PARAM = OpenApiParameter(
     "case", int, description="Young carer (case) id. Staff must give it; a young person reads their own."
@@ -219,7 +222,19 @@ class RiskPhraseViewSet(ApiViewSet):
         return Response({"added": added})
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    """Rows pointing at this id. An unknown id and one the actor may not see both just match nothing."""
+
+    field_class = forms.IntegerField
+
+    def get_max_validator(self) -> MaxValueValidator:
+        return MaxValueValidator(MAX_ID)
+
+
 class AlertFilter(filters.FilterSet):
+    case = IdFilter(field_name="case_id")
+
     class Meta:
         model = Alert
         fields = ["status", "severity", "reason", "case"]
@@ -331,6 +346,9 @@ class InstrumentViewSet(ApiViewSet):
 
 
 class AssignmentFilter(filters.FilterSet):
+    case = IdFilter(field_name="case_id")
+    instrument = IdFilter(field_name="instrument_id")
+
     class Meta:
         model = selectors.Assignment
         fields = ["case", "status", "instrument"]
@@ -365,8 +383,8 @@ class AssignmentViewSet(ApiViewSet):
         serializer = s.AssignmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        case = case_for_editor(request.user, data.pop("case").pk)
-        instrument = instrument_usable_by(request.user, data.pop("instrument").pk, case.organisation_id)
+        case = case_for_editor(request.user, id_or_404(data.pop("case_id")))
+        instrument = instrument_usable_by(request.user, id_or_404(data.pop("instrument_id")), case.organisation_id)
         assignment = questionnaires.assignment_create(actor=request.user, case=case, instrument=instrument, **data)
         return Response(s.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
@@ -379,6 +397,8 @@ class AssignmentViewSet(ApiViewSet):
 
 
 class ResponseFilter(filters.FilterSet):
+    case = IdFilter(field_name="case_id")
+
     class Meta:
         model = selectors.QuestionnaireResponse
         fields = ["case"]

@@ -260,6 +260,9 @@ class Alert(models.Model):
     )
     help_request_id = models.UUIDField(null=True, blank=True, unique=True, help_text="Client id of a help request.")
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.RAISED)
+    worker_told = models.BooleanField(
+        default=False, help_text="The key worker or whoever was on duty was told when it was raised."
+    )
     raised_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(

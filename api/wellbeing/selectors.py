@@ -10,10 +10,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Avg, Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.access import PROJECT_STAFF_ROLES, access_for, require_case_data_access
+from accounts.access import access_for, require_case_data_access
 from api.wellbeing import scoring
 from api.wellbeing.models import (
     Alert,
@@ -214,7 +214,7 @@ def _checkin_stats(ids: list[int], now: datetime, since: datetime | None) -> dic
     rows = (
         CheckIn.objects.filter(case_id__in=ids, recorded_at__gte=now - timedelta(days=30))
         .values("case_id")
-        .annotate(avg7=Avg("mood", filter=week), avg30=Avg("mood"), last=Max("recorded_at"))
+        .annotate(avg7=Avg("mood", filter=week), avg30=Avg("mood"))
     )
     out: dict[int, dict[str, Any]] = {row["case_id"]: dict(row) for row in rows}
     if since is not None:
@@ -230,15 +230,10 @@ def _checkin_stats(ids: list[int], now: datetime, since: datetime | None) -> dic
 
 def _alert_stats(ids: list[int], since: datetime | None) -> dict[int, dict[str, Any]]:
     relevant = OPEN_ALERT | Q(raised_at__gt=since) if since else OPEN_ALERT
-    rows = (
-        Alert.objects.filter(relevant, case_id__in=ids)
-        .values("case_id")
-        .annotate(
-            open=Count("id", filter=OPEN_ALERT),
-            unactioned=Count("id", filter=UNACTIONED),
-            new=Count("id", filter=Q(raised_at__gt=since)) if since else Count("id", filter=Q(pk__isnull=True)),
-        )
-    )
+    counts = {"open": Count("id", filter=OPEN_ALERT), "unactioned": Count("id", filter=UNACTIONED)}
+    if since:  # "new" only means something against an earlier look
+        counts["new"] = Count("id", filter=Q(raised_at__gt=since))
+    rows = Alert.objects.filter(relevant, case_id__in=ids).values("case_id").annotate(**counts)
     return {row["case_id"]: dict(row) for row in rows}
 
 
@@ -272,7 +267,7 @@ def assignments_visible_to(user: Any) -> QuerySet[Assignment]:
     assignments = Assignment.objects.select_related("instrument", "case")
     if access.is_young_carer:
         return assignments.filter(case_id=access.young_carer_id)
-    return assignments.filter(case__organisation_id__in=access.org_ids(*PROJECT_STAFF_ROLES))
+    return assignments.filter(case__organisation_id__in=access.project_ids)
 
 
 def responses_visible_to(user: Any) -> QuerySet[QuestionnaireResponse]:
@@ -280,7 +275,7 @@ def responses_visible_to(user: Any) -> QuerySet[QuestionnaireResponse]:
     responses = QuestionnaireResponse.objects.select_related("version__instrument", "case")
     if access.is_young_carer:
         return responses.filter(case_id=access.young_carer_id)
-    return responses.filter(case__organisation_id__in=access.org_ids(*PROJECT_STAFF_ROLES))
+    return responses.filter(case__organisation_id__in=access.project_ids)
 
 
 def _number(value: Decimal | None) -> float | None:

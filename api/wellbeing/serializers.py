@@ -22,9 +22,10 @@ from cases.models import YoungCarer
 class WordsPrivacyMixin:
     """Drops ``words`` unless ``context["show_words"](case_id)`` says this reader may see them."""
 
-    def _strip_words(self, data: dict[str, Any], case_id: int) -> dict[str, Any]:
+    def to_representation(self, instance: CheckIn) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)  # type: ignore[misc]
         show = self.context.get("show_words")  # type: ignore[attr-defined]
-        if not (show and show(case_id)):
+        if not (show and show(instance.case_id)):
             data.pop("words", None)
         return data
 
@@ -57,9 +58,6 @@ class MoodCheckInSerializer(WordsPrivacyMixin, serializers.ModelSerializer[Check
     class Meta:
         model = CheckIn
         fields = ["id", "case", "mood", "tags", "words", "recorded_at", "received_at"]
-
-    def to_representation(self, instance: CheckIn) -> dict[str, Any]:
-        return self._strip_words(super().to_representation(instance), instance.case_id)
 
 
 class CrisisLineSerializer(serializers.Serializer[Any]):
@@ -179,9 +177,6 @@ class AlertMoodCheckInSerializer(WordsPrivacyMixin, serializers.ModelSerializer[
         model = CheckIn
         fields = ["id", "mood", "tags", "words", "recorded_at"]
 
-    def to_representation(self, instance: CheckIn) -> dict[str, Any]:
-        return self._strip_words(super().to_representation(instance), instance.case_id)
-
 
 class AlertSerializer(serializers.ModelSerializer[Alert]):
     case = CaseRefSerializer()
@@ -265,6 +260,10 @@ class InstrumentVersionSerializer(serializers.Serializer[Any]):
 
 
 class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
+    # Plain ids: the view resolves them with the actor's access, so a missing case and
+    # another project's case get the same 404.
+    case = serializers.IntegerField(source="case_id")
+    instrument = serializers.IntegerField(source="instrument_id")
     instrument_name = serializers.CharField(source="instrument.name", read_only=True)
 
     class Meta:

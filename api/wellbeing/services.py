@@ -103,7 +103,7 @@ def _replay(
     if not _same_checkin(existing, case, mood, tags, words, recorded_at):
         raise Conflict("This check-in id was already used for a different check-in.", code="checkin_id_reused")
     alert = existing.alerts.first()
-    return existing, Outcome(alert=alert, worker_told=bool(alert and alert_recipient_ids(alert)))
+    return existing, Outcome(alert=alert, worker_told=bool(alert and alert.worker_told))
 
 
 def checkin_submit(
@@ -211,7 +211,7 @@ def help_request(*, actor: Any, case: YoungCarer, request_id: uuid.UUID | None) 
         if existing is not None:
             if existing.case_id != case.pk:
                 raise Conflict("This help request id was already used.", code="help_id_reused")
-            return Outcome(alert=existing, worker_told=bool(alert_recipient_ids(existing)))
+            return Outcome(alert=existing, worker_told=existing.worker_told)
     match = rules.Match(AlertModel.Reason.HELP_REQUESTED, AlertModel.Severity.HIGH, {"rule": "help_now"})
     alert, told = alert_raise(case=case, matches=[match], actor=actor, help_request_id=request_id, now=timezone.now())
     return Outcome(alert=alert, worker_told=told)
@@ -315,9 +315,12 @@ def alert_raise(
     )
     escalate_alert.using(run_after=due).enqueue(alert.pk, 1)
     recipients = alert_recipient_ids(alert)
-    _tell(recipients, "alert.raised", alert, dedupe_key=f"alert-{alert.pk}-raised")
+    told = _tell(recipients, "alert.raised", alert, dedupe_key=f"alert-{alert.pk}-raised")
+    if told:
+        alert.worker_told = True
+        alert.save(update_fields=["worker_told"])
     send_event_on_commit(recipients, "alert.raised", _event_payload(alert))
-    return alert, bool(recipients)
+    return alert, told
 
 
 def _locked(alert: AlertModel) -> AlertModel:

@@ -11,7 +11,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from api.wellbeing import services
-from api.wellbeing.models import Alert
+from api.wellbeing.models import Alert, Instrument
 from audit.models import AuditEntry
 from notifications.models import Notification
 from tests.helpers import assert_error
@@ -130,7 +130,7 @@ def test_each_persona_reading_alerts(personas, cast, client_for, persona, expect
 def test_only_project_staff_can_acknowledge(personas, cast, client_for, persona):
     _help(client_for, cast.sam)
     alert = Alert.objects.get()
-    assert client_for(personas[persona]).post(f"/api/v1/alerts/{alert.pk}/acknowledge/").status_code in (403, 404)
+    assert client_for(personas[persona]).post(f"/api/v1/alerts/{alert.pk}/acknowledge/").status_code == 404
     assert client_for(cast.priya).post(f"/api/v1/alerts/{alert.pk}/acknowledge/").status_code == 200
 
 
@@ -202,6 +202,10 @@ def test_push_failing_leaves_the_alert_listed_and_the_clock_running(cast, client
     with mock.patch("api.wellbeing.services.notify", autospec=True, side_effect=RuntimeError("push down")):
         response = _help(client_for, cast.sam)
     assert response.status_code == 201
+    assert response.json()["alert_raised"] is True and response.json()["worker_told"] is False
+    assert "Your worker has been told" not in response.json()["message"]
+    assert {"Childline", "Shout"} <= {line["name"] for line in response.json()["crisis_lines"]}
+    assert Alert.objects.get().worker_told is False
     assert [row["id"] for row in client_for(cast.priya).get("/api/v1/alerts/").json()["results"]] == [
         Alert.objects.get().pk
     ]
@@ -256,11 +260,65 @@ def test_a_retried_help_tap_is_one_alert(cast, client_for):
     assert Alert.objects.count() == 1
 
 
+def test_a_retry_after_telling_failed_still_says_the_worker_was_not_told(cast, client_for, checkin_body):
+    help_body, checkin = {"id": str(uuid.uuid4())}, checkin_body(2, words="I want to hurt myself")
+    with mock.patch("api.wellbeing.services.notify", autospec=True, side_effect=RuntimeError("push down")):
+        client_for(cast.sam).post("/api/v1/help/", help_body, format="json")
+        client_for(cast.sam).post("/api/v1/checkins/", checkin, format="json")
+    # Telling works again by the time the phone retries: the answer is still what happened then.
+    assert client_for(cast.sam).post("/api/v1/help/", help_body, format="json").json()["worker_told"] is False
+    again = client_for(cast.sam).post("/api/v1/checkins/", checkin, format="json").json()["support"]
+    assert (again["alert_raised"], again["worker_told"]) == (True, False)
+    assert Alert.objects.filter(worker_told=False).count() == 2
+
+
+def test_a_retry_after_telling_worked_says_the_worker_was_told(cast, client_for):
+    body = {"id": str(uuid.uuid4())}
+    assert client_for(cast.sam).post("/api/v1/help/", body, format="json").json()["worker_told"] is True
+    assert client_for(cast.sam).post("/api/v1/help/", body, format="json").json()["worker_told"] is True
+
+
 def test_school_staff_never_see_own_words_in_alerts(cast, client_for, checkin_body):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from accounts.models import Membership, Role, User
+
+    colleague = User.objects.create_user("lee@demo.example", "x")
+    Membership.objects.create(user=colleague, organisation=cast.riverside, role=Role.PROJECT_WORKER)
+    TOTP.activate(colleague, generate_totp_secret())
     client_for(cast.sam).post("/api/v1/checkins/", checkin_body(2, words="not safe at home"), format="json")
     alert = Alert.objects.get()
     assert client_for(cast.khan).get(f"/api/v1/alerts/{alert.pk}/").status_code == 404
     assert client_for(cast.priya).get(f"/api/v1/alerts/{alert.pk}/").json()["checkin"]["words"] == "not safe at home"
+    # A worker at the project who is neither the key worker nor a manager sees the alert, not the words.
+    seen = client_for(colleague).get(f"/api/v1/alerts/{alert.pk}/")
+    assert seen.status_code == 200
+    assert seen.json()["checkin"]["mood"] == 2 and "words" not in seen.json()["checkin"]
+    listed = client_for(colleague).get("/api/v1/alerts/").json()["results"]
+    assert [row["id"] for row in listed] == [alert.pk] and "words" not in listed[0]["checkin"]
+
+
+def test_an_unknown_case_and_another_projects_case_look_the_same(cast, client_for):
+    priya = client_for(cast.priya)
+    services.help_request(actor=cast.dev, case=cast.kai_case, request_id=None)
+    instrument = Instrument.objects.get(code="home-and-school")
+    kai_assignment = {"case": cast.kai_case.pk, "instrument": instrument.pk, "reason": "assessment"}
+    assert (
+        client_for(cast.dev).post("/api/v1/questionnaires/assignments/", kai_assignment, format="json").status_code
+        == 201
+    )
+    refused = []
+    for case_id in (999999, cast.kai_case.pk):
+        body = {"case": case_id, "instrument": instrument.pk, "reason": "assessment"}
+        response = priya.post("/api/v1/questionnaires/assignments/", body, format="json")
+        assert response.status_code == 404
+        refused.append(response.json())
+    assert refused[0] == refused[1]
+    for case_id in (999999, cast.kai_case.pk):
+        for url in ("/api/v1/alerts/", "/api/v1/questionnaires/assignments/", "/api/v1/questionnaires/responses/"):
+            response = priya.get(url, {"case": case_id})
+            assert response.status_code == 200, (url, response.content)
+            assert response.json()["results"] == []
 
 
 def test_the_alert_list_stays_flat_in_queries(cast, client_for, django_assert_max_num_queries):
