@@ -13,12 +13,10 @@ from transitions.models import Handover, Transition
 OPEN_TO_ADULT_SERVICES = {Handover.Status.PENDING, Handover.Status.ACCEPTED}
 
 
-def transition_for_staff(user: Any, transition_id: int, *, lock: bool = False) -> Transition:
+def transition_for_staff(user: Any, transition_id: int) -> Transition:
     """A transition that project staff of the young carer's project may read and move on."""
     access = require_case_data_access(user)
     rows = Transition.objects.select_related("case", "case__organisation", "case__key_worker")
-    if lock:
-        rows = rows.select_for_update(of=("self",))
     transition = rows.filter(pk=transition_id).first()
     if transition is None:
         raise NotFound()

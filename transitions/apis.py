@@ -57,8 +57,8 @@ class TransitionViewSet(ApiViewSet):
     def _detail(self, transition: Transition, code: int = status.HTTP_200_OK) -> Response:
         return Response(s.TransitionSerializer(selectors.transition_detail(transition)).data, status=code)
 
-    def _staff(self, pk: str, *, lock: bool = False) -> Transition:
-        return transition_for_staff(self.request.user, id_or_404(pk), lock=lock)
+    def _staff(self, pk: str) -> Transition:
+        return transition_for_staff(self.request.user, id_or_404(pk))
 
     @extend_schema(responses=s.TransitionListSerializer(many=True))
     def list(self, request: Request) -> Response:

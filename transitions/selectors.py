@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from accounts.access import access_for, require_case_data_access
 from accounts.models import Organisation
+from api.peer import selectors as peer_selectors
+from api.wellbeing import selectors as wellbeing_selectors
 from cases.models import YoungCarer
 from core.errors import NotFound
 from transitions import workflow
@@ -102,10 +104,10 @@ def at_risk_for(user: Any, *, today: date | None = None) -> list[AtRisk]:
 
 def mine_for(user: Any) -> tuple[YoungCarer, Transition | None]:
     """The young person's own case and transition (if any)."""
-    access = access_for(user)
-    if not access.is_young_carer:
+    young_carer_id = access_for(user).young_carer_id
+    if young_carer_id is None:  # not a young person
         raise NotFound()
-    case = YoungCarer.objects.select_related("key_worker", "organisation").get(pk=int(access.young_carer_id or 0))
+    case = YoungCarer.objects.select_related("key_worker", "organisation").get(pk=young_carer_id)
     transition = (
         Transition.objects.select_related("plan")
         .prefetch_related(Prefetch("handovers", queryset=Handover.objects.select_related("organisation", "worker")))
@@ -120,17 +122,6 @@ def mine_for(user: Any) -> tuple[YoungCarer, Transition | None]:
 NO_SCORES = "no questionnaire scores recorded"
 
 
-def _optional(module: str, name: str, case: YoungCarer, empty: Any) -> Any:
-    """Read from another module that may not be there yet; an absent reader means nothing recorded."""
-    import importlib
-
-    try:
-        reader = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return empty
-    return reader(case)
-
-
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(key): _jsonable(item) for key, item in value.items()}
@@ -142,8 +133,6 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if value is None or isinstance(value, str | int | float | bool):
         return value
-    if hasattr(value, "_meta"):
-        return str(value)
     return str(value)
 
 
@@ -151,9 +140,9 @@ def handover_pack(handover: Handover) -> dict[str, Any]:
     """Everything adult services need to take the young person on, from the record."""
     transition = transition_detail(handover.transition)
     case = transition.case
-    scores = _optional("api.wellbeing.selectors", "scores_for_case", case, None)
-    groups = _optional("api.peer.selectors", "groups_of_case", case, [])
-    flags = _optional("api.wellbeing.selectors", "safeguarding_summary_for_case", case, None)
+    scores = wellbeing_selectors.scores_for_case(case)
+    groups = peer_selectors.groups_of_case(case)
+    flags = wellbeing_selectors.safeguarding_summary_for_case(case)
     return {
         "handover": _handover_summary(handover),
         "personal_details": _personal(case),
@@ -162,7 +151,7 @@ def handover_pack(handover: Handover) -> dict[str, Any]:
         "assessment": _assessment(transition),
         "plan": _plan(transition),
         "consent_basis": _consent_basis(handover),
-        "continuing_services": _jsonable(list(groups)) if groups else [],
+        "continuing_services": _jsonable(groups),
         "safeguarding_summary": _jsonable(flags) if flags else "no safeguarding flags recorded",
         "contingency_plan": case.contingency_plan or "no contingency plan recorded",
         "key_contacts": _contacts(case, handover),
@@ -333,7 +322,7 @@ def figures_for_projects(project_ids: set[int], *, today: date | None = None) ->
         )
         first_accepted = min((h.responded_at for h in taken if h.responded_at), default=None)
         _count(accepted, case, dates[Milestone.Kind.AGE_18], today, first_accepted, strict=True)
-        if _reached(case, dates[Milestone.Kind.AGE_18], today) and not _accounted(case, transition, taken):
+        if _reached(case, dates[Milestone.Kind.AGE_18], today) and not workflow.accounted_for_at_18(case, transition):
             unaccounted.append(case.pk)
     return {
         "considered_by_16": {"count": considered[0], "of": considered[1]},
@@ -352,9 +341,3 @@ def _count(tally: list[int], case: YoungCarer, day: date, today: date, when: Any
         local = timezone.localdate(when)
         if local < day or (not strict and local == day):
             tally[0] += 1
-
-
-def _accounted(case: YoungCarer, transition: Transition | None, taken: list[Handover]) -> bool:
-    if case.status == YoungCarer.Status.CLOSED and case.closed_reason:
-        return True
-    return bool(taken) or bool(transition and transition.outcome)

@@ -29,6 +29,13 @@ SELF_CONSENT_BASES = {Consent.Basis.OWN, Consent.Basis.GILLICK}
 ANNOUNCE_WITHIN_DAYS = 7
 # Records older than this are young adult carers in their own right; the road to 18 is behind them.
 ROAD_ENDS_AT_AGE = 19
+# The outcomes the young person wants (Care Act s.64): an assessment records at least one.
+OUTCOMES_WANTED = (
+    "outcome_education_work_training",
+    "outcome_independent_living",
+    "outcome_friends_community",
+    "outcome_health",
+)
 
 
 def acceptance_working_days() -> int:
@@ -45,9 +52,9 @@ def _members(organisation_id: int, *roles: str) -> list[int]:
     return list(rows.values_list("user_id", flat=True).distinct())
 
 
-def project_recipients(case: YoungCarer) -> list[int]:
-    """The key worker and the project's managers."""
-    ids = set(_members(case.organisation_id, *MANAGER_ROLES))
+def project_recipients(case: YoungCarer, managers: list[int] | None = None) -> list[int]:
+    """The key worker and the project's managers (``managers`` when the caller has read them already)."""
+    ids = set(_members(case.organisation_id, *MANAGER_ROLES) if managers is None else managers)
     if case.key_worker_id:
         ids.add(case.key_worker_id)
     return sorted(ids)
@@ -97,14 +104,8 @@ def _ensure_transition(case: YoungCarer) -> Transition:
                 transition = Transition.objects.create(case=case)
         except IntegrityError:
             transition = Transition.objects.get(case=case)
+    transition.case = case  # already loaded with its organisation: no reload per case
     return transition
-
-
-def _accounted_for_at_18(transition: Transition) -> bool:
-    case = transition.case
-    if case.status == YoungCarer.Status.CLOSED and case.closed_reason:
-        return True
-    return transition.state in workflow.WITH_ADULT_SERVICES or bool(transition.outcome)
 
 
 def _milestone_check(kind: str, transition: Transition) -> tuple[bool, str]:
@@ -126,7 +127,7 @@ def _milestone_check(kind: str, transition: Transition) -> tuple[bool, str]:
         if state in (State.HANDOVER_REFERRED, State.ACCEPTED, State.JOINT_WORKING, State.CLOSED):
             return False, "Hand-over under way."
         return True, "The hand-over to adult services should be under way by now."
-    if _accounted_for_at_18(transition):
+    if workflow.accounted_for_at_18(transition.case, transition):
         return False, "With adult services or closed with a reason."
     return True, "Reached 18 without a hand-over to adult services or a recorded reason."
 
@@ -150,15 +151,16 @@ def milestones_mark(*, today: date | None = None) -> int:
         if due:
             due_by_case[case_id] = due
     marked = 0
+    managers: dict[int, list[int]] = {}  # per project, read once for the whole run
     ids = sorted(due_by_case)
     for chunk in range(0, len(ids), 500):
         for case in YoungCarer.objects.filter(pk__in=ids[chunk : chunk + 500]).select_related("organisation"):
-            marked += _mark_case(case, due_by_case[case.pk], today)
+            marked += _mark_case(case, due_by_case[case.pk], today, managers)
     return marked
 
 
 @transaction.atomic
-def _mark_case(case: YoungCarer, due: dict[str, date], today: date) -> int:
+def _mark_case(case: YoungCarer, due: dict[str, date], today: date, managers: dict[int, list[int]]) -> int:
     transition = _ensure_transition(case)
     marked = 0
     for kind, due_on in sorted(due.items(), key=lambda item: item[1]):
@@ -179,14 +181,16 @@ def _mark_case(case: YoungCarer, due: dict[str, date], today: date) -> int:
             continue  # another worker marked it first
         marked += 1
         if announce:
-            _announce_milestone(transition, milestone)
+            if case.organisation_id not in managers:
+                managers[case.organisation_id] = _members(case.organisation_id, *MANAGER_ROLES)
+            _announce_milestone(transition, milestone, managers[case.organisation_id])
     return marked
 
 
-def _announce_milestone(transition: Transition, milestone: Milestone) -> None:
+def _announce_milestone(transition: Transition, milestone: Milestone, managers: list[int]) -> None:
     kind = "transition.milestone_attention" if milestone.needs_attention else "transition.milestone"
     notify(
-        recipients=project_recipients(transition.case),
+        recipients=project_recipients(transition.case, managers),
         kind=kind,
         context=_worker_context(transition, milestone=milestone.get_kind_display(), detail=milestone.detail),
         dedupe_key=f"transition.milestone:{milestone.case_id}:{milestone.kind}",
@@ -196,9 +200,16 @@ def _announce_milestone(transition: Transition, milestone: Milestone) -> None:
 # --- the workflow ---------------------------------------------------------------------------------------------------
 
 
-def _locked(transition: Transition) -> Transition:
+def _lock(transition: Transition) -> Transition:
     rows = Transition.objects.select_for_update(of=("self",)).select_related("case", "case__organisation")
     return rows.get(pk=transition.pk)
+
+
+def _locked(transition: Transition, actor: User) -> Transition:
+    """The transition, locked, once the actor is known to be staff of the young carer's project."""
+    locked = _lock(transition)
+    _require_staff(actor, locked.case)
+    return locked
 
 
 def _save(transition: Transition, actor: User, step: str, details: dict[str, Any] | None = None) -> Transition:
@@ -224,7 +235,7 @@ def transition_consider(
     lacks_capacity: bool = False,
 ) -> Transition:
     """Record the s.63 decision: is an assessment of significant benefit, and may it go ahead."""
-    transition = _locked(transition)
+    transition = _locked(transition, actor)
     state = workflow.advance(transition, workflow.CONSIDER)
     if not reasons.strip():
         raise ServiceError("Give the reasons for the significant-benefit decision.", field="reasons")
@@ -258,7 +269,7 @@ def assessment_may_go_ahead(transition: Transition) -> bool:
 def transition_schedule_assessment(
     *, actor: User, transition: Transition, scheduled_for: datetime, assessor: User | None = None
 ) -> Transition:
-    transition = _locked(transition)
+    transition = _locked(transition, actor)
     state = workflow.advance(transition, workflow.SCHEDULE_ASSESSMENT)
     if not assessment_may_go_ahead(transition):
         raise Conflict(
@@ -279,11 +290,13 @@ def transition_schedule_assessment(
 @transaction.atomic
 def transition_complete_assessment(*, actor: User, transition: Transition, **content: Any) -> Transition:
     """Record the s.64 assessment: caring now and after 18, wellbeing, outcomes wanted, likely eligibility, advice."""
-    transition = _locked(transition)
+    transition = _locked(transition, actor)
     state = workflow.advance(transition, workflow.COMPLETE_ASSESSMENT)
     for name in ("wellbeing_impact", "advice_given"):
         if not str(content.get(name, "")).strip():
             raise ServiceError("This part of the assessment is required.", field=name)
+    if not any(str(content.get(name, "")).strip() for name in OUTCOMES_WANTED):
+        raise ServiceError("Record at least one outcome the young person wants.", field=OUTCOMES_WANTED[0])
     if content.get("advocate_needed") is False:
         content["advocate_name"] = ""
     Assessment.objects.update_or_create(
@@ -319,7 +332,7 @@ def transition_agree_plan(
     actions: list[dict[str, Any]],
     agreed_with_young_person: bool = True,
 ) -> Transition:
-    transition = _locked(transition)
+    transition = _locked(transition, actor)
     state = workflow.advance(transition, workflow.AGREE_PLAN)
     goals, cleaned = _clean_plan(goals, actions)
     Plan.objects.update_or_create(
@@ -359,7 +372,7 @@ def transition_refer(
     message: str = "",
 ) -> Handover:
     """Refer the young person to an adult service, with the young person's consent or a documented basis."""
-    transition = _locked(transition)
+    transition = _locked(transition, actor)
     state = workflow.advance(transition, workflow.REFER)
     if organisation.kind != Organisation.Kind.ADULT_SERVICES or not organisation.is_active:
         raise ServiceError("Hand-overs go to an adult services organisation.", field="organisation")
@@ -418,7 +431,7 @@ def _require_receiver(actor: User, handover: Handover) -> None:
 
 
 def _locked_handover(handover: Handover) -> tuple[Handover, Transition]:
-    transition = _locked(handover.transition)
+    transition = _lock(handover.transition)
     handover = Handover.objects.select_for_update().select_related("organisation").get(pk=handover.pk)
     handover.transition = transition
     return handover, transition
@@ -482,7 +495,7 @@ def handover_return(*, actor: User, handover: Handover, reason: str) -> Handover
 
 @transaction.atomic
 def transition_start_joint_working(*, actor: User, transition: Transition) -> Transition:
-    transition = _locked(transition)
+    transition = _locked(transition, actor)
     transition.state = workflow.advance(transition, workflow.START_JOINT_WORKING)
     return _save(transition, actor, workflow.START_JOINT_WORKING)
 
@@ -521,7 +534,7 @@ def _accepted_handover(transition: Transition) -> Handover | None:
 
 @transaction.atomic
 def transition_close(*, actor: User, transition: Transition, outcome: str, note: str = "") -> Transition:
-    transition = _locked(transition)
+    transition = _locked(transition, actor)
     state = workflow.advance(transition, workflow.CLOSE)
     if outcome not in Outcome.values:
         raise ServiceError("Choose an outcome.", field="outcome")
@@ -551,6 +564,7 @@ def transition_close(*, actor: User, transition: Transition, outcome: str, note:
 
 @transaction.atomic
 def note_add(*, actor: User, transition: Transition, text: str) -> Note:
+    _require_staff(actor, transition.case)
     if not text.strip():
         raise ServiceError("The note is empty.", field="text")
     return Note.objects.create(transition=transition, author=actor, text=text.strip())
@@ -604,13 +618,13 @@ def handover_escalate(*, handover_id: int) -> bool:
 
 def young_person_ask(*, actor: User, text: str) -> None:
     """The young person sends a question about their transition to their key worker (or the project's managers)."""
-    access = access_for(actor)
-    if not access.is_young_carer:
+    young_carer_id = access_for(actor).young_carer_id
+    if young_carer_id is None:  # not a young person
         raise NotFound()
     text = text.strip()
     if not text:
         raise ServiceError("Write your question first.", field="text")
-    case = YoungCarer.objects.select_related("organisation").get(pk=int(access.young_carer_id or 0))
+    case = YoungCarer.objects.select_related("organisation").get(pk=young_carer_id)
     recipients = [case.key_worker_id] if case.key_worker_id else _members(case.organisation_id, *MANAGER_ROLES)
     with transaction.atomic():
         notify(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cases.models import YoungCarer
 from core.errors import Conflict
 from transitions.models import State, Transition
 
@@ -66,3 +67,16 @@ def advance(transition: Transition, step: str) -> str:
     """Check ``step`` and return the state it leads to."""
     require_step(transition, step)
     return TARGET.get(step, transition.state)
+
+
+def accounted_for_at_18(case: YoungCarer, transition: Transition | None) -> bool:
+    """Whether a young carer reaching 18 is accounted for: the case closed with a reason, adult services took the
+    hand-over (the transition is accepted or in joint working, which only an accepted hand-over leads to), or the
+    transition closed with a recorded outcome."""
+    if case.status == YoungCarer.Status.CLOSED and case.closed_reason:
+        return True
+    if transition is None:
+        return False
+    if transition.state in WITH_ADULT_SERVICES:
+        return True
+    return transition.state == State.CLOSED and bool(transition.outcome)

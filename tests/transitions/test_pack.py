@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import importlib
 import io
-import sys
-import types
 
 import pytest
 from pypdf import PdfReader
 
+from api.peer import selectors as peer_selectors
+from api.wellbeing import selectors as wellbeing_selectors
 from audit.models import AuditEntry
 from tests.helpers import assert_error
 from tests.transitions.conftest import walk
@@ -41,25 +40,20 @@ def test_the_json_pack_carries_the_record_for_adult_services(cast, client_for, h
 def test_the_pack_reads_scores_groups_and_safeguarding_from_their_modules_when_present(
     cast, client_for, handover, monkeypatch
 ):
-    wellbeing = _module(monkeypatch, "api.wellbeing.selectors")
     monkeypatch.setattr(
-        wellbeing,
+        wellbeing_selectors,
         "scores_for_case",
         lambda case: {"WEMWBS": [{"on": "2026-01-10", "score": 41}, {"on": "2026-06-10", "score": 47}]},
-        raising=False,
     )
     monkeypatch.setattr(
-        wellbeing,
+        wellbeing_selectors,
         "safeguarding_summary_for_case",
         lambda case: {"open_alerts": 0, "alerts_last_12_months": 1},
-        raising=False,
     )
-    peer = _module(monkeypatch, "api.peer.selectors")
     monkeypatch.setattr(
-        peer,
+        peer_selectors,
         "groups_of_case",
         lambda case: [{"group": "Young adult carers (16-25)", "meets": "Thursdays 4pm"}],
-        raising=False,
     )
     pack = client_for(cast.priya).get(f"/api/v1/handovers/{handover.pk}/pack/").json()
     assert pack["questionnaire_scores"]["WEMWBS"][1]["score"] == 47
@@ -68,16 +62,6 @@ def test_the_pack_reads_scores_groups_and_safeguarding_from_their_modules_when_p
     pdf = client_for(cast.priya).get(f"/api/v1/handovers/{handover.pk}/pack.pdf")
     text = _text(pdf.content)
     assert "Young adult carers (16-25)" in text and "WEMWBS" in text
-
-
-def _module(monkeypatch, name: str) -> types.ModuleType:
-    """The real module if another app has written it already, else a stand-in."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        module = types.ModuleType(name)
-        monkeypatch.setitem(sys.modules, name, module)
-        return module
 
 
 def _text(content: bytes) -> str:

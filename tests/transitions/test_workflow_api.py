@@ -7,10 +7,12 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from cases.models import Consent
+from core.errors import NotFound, ServiceError
 from notifications.models import Notification
 from tests.helpers import assert_error
 from tests.transitions.conftest import ASSESSMENT, walk
-from transitions.models import Handover, State, Transition
+from transitions import services
+from transitions.models import Assessment, Handover, Note, State, Transition
 
 pytestmark = pytest.mark.django_db
 
@@ -231,7 +233,34 @@ def test_an_assessment_needs_an_outcome_wanted(cast, client_for):
     response = client_for(cast.priya).post(
         f"/api/v1/transitions/{transition.pk}/complete-assessment/", payload, format="json"
     )
-    assert_error(response, 400, "invalid")
+    error = assert_error(response, 400, "invalid")
+    assert "outcome_education_work_training" in error["fields"]
+    transition.refresh_from_db()
+    assert transition.state == State.ASSESSMENT_SCHEDULED and not Assessment.objects.exists()
+
+
+def test_the_service_itself_requires_an_outcome_wanted(cast):
+    transition = walk(cast, cast.alex_case, State.ASSESSMENT_SCHEDULED)
+    content = {**ASSESSMENT, "outcome_education_work_training": " ", "outcome_friends_community": ""}
+    with pytest.raises(ServiceError) as refused:
+        services.transition_complete_assessment(actor=cast.priya, transition=transition, **content)
+    assert refused.value.field == "outcome_education_work_training" and refused.value.code == "invalid"
+    transition.refresh_from_db()
+    assert transition.state == State.ASSESSMENT_SCHEDULED and not Assessment.objects.exists()
+
+
+def test_a_worker_of_another_project_cannot_move_a_transition_on_by_calling_the_services(cast):
+    transition = walk(cast, cast.alex_case, State.NOT_STARTED)
+    audited = AuditEntry.objects.count()
+    with pytest.raises(NotFound):
+        services.transition_consider(
+            actor=cast.dev, transition=transition, significant_benefit=True, reasons="Not my young carer."
+        )
+    with pytest.raises(NotFound):
+        services.note_add(actor=cast.dev, transition=transition, text="Not my young carer.")
+    transition.refresh_from_db()
+    assert transition.state == State.NOT_STARTED and transition.consideration_reasons == ""
+    assert not Note.objects.exists() and AuditEntry.objects.count() == audited
 
 
 def test_closing_with_no_eligible_needs_needs_the_advice_given(cast, client_for):
