@@ -9,23 +9,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.access import PROJECT_STAFF_ROLES, access_for, require_case_data_access
+from accounts.access import access_for, require_case_data_access
 from api.peer.models import Booking, Event, PeerGroup, Session
 from cases.models import YoungCarer
 from core.errors import NotFound
 
 
-def own_case(user: Any) -> YoungCarer | None:
-    """The young carer's own case, or None for anyone else."""
+def own_open_case(user: Any) -> YoungCarer | None:
+    """The young carer's own case while it is open; None for staff, and for a young carer whose case is closed.
+
+    Every young carer's view of groups, sessions, events, bookings, attendance and the calendar starts here, so
+    closing a case ends them all at once.
+    """
     access = access_for(user)
     if access.young_carer_id is None:
         return None
-    return YoungCarer.objects.select_related("organisation").filter(pk=access.young_carer_id).first()
+    return (
+        YoungCarer.objects.select_related("organisation")
+        .filter(pk=access.young_carer_id)
+        .exclude(status=YoungCarer.Status.CLOSED)
+        .first()
+    )
 
 
 def require_own_case(user: Any) -> YoungCarer:
-    case = own_case(user)
-    if case is None or case.status == YoungCarer.Status.CLOSED:
+    case = own_open_case(user)
+    if case is None:
         raise NotFound()
     return case
 
@@ -64,13 +73,17 @@ def event_for_worker(user: Any, event_id: int) -> Event:
 
 
 def booking_for_actor(user: Any, booking_id: int) -> Booking:
-    """The young carer's own booking, or any booking of the worker's project."""
+    """A booking to read: the young carer's own, or (for workers) their project's child's or one on their event.
+
+    Reading only: changing a booking is scoped again by the services (see ``require_booking_writer``).
+    """
     booking = Booking.objects.select_related("event", "case").filter(pk=booking_id).first()
     if booking is None:
         raise NotFound()
     access = require_case_data_access(user)
     if access.is_young_carer:
-        if booking.case_id != access.young_carer_id:
+        case = own_open_case(user)
+        if case is None or booking.case_id != case.pk:
             raise NotFound()
         return booking
     if (
@@ -81,13 +94,16 @@ def booking_for_actor(user: Any, booking_id: int) -> Booking:
     return booking
 
 
-def case_for_booking_worker(user: Any, case_id: int) -> YoungCarer:
-    """A case a worker may book for or enrol: their project's, open."""
-    case = YoungCarer.objects.filter(pk=case_id).first()
-    if case is None or case.organisation_id not in staff_project_ids(user):
+def require_booking_writer(user: Any, booking: Booking, *, young_carer_may: bool) -> None:
+    """404 unless the actor may change this booking: a worker of the child's own project, or (where the step is
+    theirs, ``young_carer_may``) the young carer whose booking it is. Running the event is not enough: the
+    organiser reads bookings on its event but does not act for another project's children.
+    """
+    access = require_case_data_access(user)
+    if access.is_young_carer:
+        case = own_open_case(user)
+        if young_carer_may and case is not None and booking.case_id == case.pk:
+            return
         raise NotFound()
-    return case
-
-
-def is_project_staff(user: Any, organisation_id: int) -> bool:
-    return access_for(user).holds(organisation_id, *PROJECT_STAFF_ROLES)
+    if booking.case.organisation_id not in access.project_ids:
+        raise NotFound()

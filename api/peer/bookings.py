@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.access import access_for
 from accounts.models import Organisation, User
-from api.peer.access import require_own_case, staff_project_ids
+from api.peer.access import require_booking_writer, require_own_case, staff_project_ids
 from api.peer.models import Booking, Event
 from api.peer.services import local_text
 from api.peer.tasks import booking_deadline, schedule_event_reminders, send_consent_request
@@ -308,6 +308,7 @@ def _lock(booking: Booking) -> tuple[Booking, Event]:
 @transaction.atomic
 def booking_cancel(*, actor: User, booking: Booking) -> Booking:
     booking, event = _lock(booking)
+    require_booking_writer(actor, booking, young_carer_may=True)
     if booking.status not in Booking.OPEN:
         raise Conflict("This booking is not open.", code="booking_closed")
     if event.starts_at <= timezone.now():
@@ -323,6 +324,7 @@ def booking_cancel(*, actor: User, booking: Booking) -> Booking:
 @transaction.atomic
 def offer_accept(*, actor: User, booking: Booking) -> Booking:
     booking, event = _lock(booking)
+    require_booking_writer(actor, booking, young_carer_may=True)
     if booking.status != Booking.Status.OFFERED:
         raise Conflict("There is no offer to accept on this booking.", code="no_offer")
     if booking.respond_by and booking.respond_by <= timezone.now():
@@ -336,6 +338,7 @@ def offer_accept(*, actor: User, booking: Booking) -> Booking:
 @transaction.atomic
 def offer_decline(*, actor: User, booking: Booking) -> Booking:
     booking, event = _lock(booking)
+    require_booking_writer(actor, booking, young_carer_may=True)
     if booking.status != Booking.Status.OFFERED:
         raise Conflict("There is no offer to decline on this booking.", code="no_offer")
     booking.status, booking.cancelled_at, booking.respond_by = Booking.Status.CANCELLED, timezone.now(), None
@@ -442,8 +445,11 @@ def consent_answer(*, token: str, given: bool, parent_name: str, relationship: s
 
 @transaction.atomic
 def consent_resend(*, actor: User, booking: Booking, parent_name: str = "", parent_email: str = "") -> Booking:
-    """A worker sends the request again (a new address, a lost email). Earlier links stop working."""
+    """A worker of the child's project sends the request again (a new address, a lost email). Earlier links stop
+    working. Not the young carer, and not the organiser of another project's event: where the parent's answer goes
+    is for the child's own project."""
     booking, _event = _lock(booking)
+    require_booking_writer(actor, booking, young_carer_may=False)
     if booking.status != Booking.Status.AWAITING_CONSENT:
         raise Conflict("This booking is not waiting for consent.", code="not_awaiting_consent")
     if parent_email:

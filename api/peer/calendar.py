@@ -19,6 +19,7 @@ from icalendar import Event as VEvent
 
 from accounts.access import access_for
 from accounts.models import User
+from api.peer.access import own_open_case
 from api.peer.models import Booking, CalendarFeed, Event, GroupMembership, Session
 from core.errors import NotFound
 
@@ -70,7 +71,10 @@ def _sessions_for(user: User, low: Any, high: Any) -> list[Session]:
     access = access_for(user)
     sessions = Session.objects.select_related("group").filter(starts_at__gte=low, starts_at__lt=high)
     if access.is_young_carer:
-        groups = GroupMembership.objects.filter(case_id=access.young_carer_id, status=GroupMembership.Status.ACTIVE)
+        case = own_open_case(user)
+        if case is None:
+            return []
+        groups = GroupMembership.objects.filter(case_id=case.pk, status=GroupMembership.Status.ACTIVE)
         return list(sessions.filter(group_id__in=groups.values("group_id")))
     return list(sessions.filter(group__facilitators=user, group__organisation_id__in=access.project_ids))
 
@@ -78,8 +82,11 @@ def _sessions_for(user: User, low: Any, high: Any) -> list[Session]:
 def _events_for(user: User, low: Any, high: Any) -> list[tuple[Event, str]]:
     access = access_for(user)
     if access.is_young_carer:
+        case = own_open_case(user)
+        if case is None:
+            return []
         bookings = Booking.objects.select_related("event").filter(
-            case_id=access.young_carer_id,
+            case_id=case.pk,
             status__in=Booking.HOLDS_PLACE,
             event__starts_at__gte=low,
             event__starts_at__lt=high,

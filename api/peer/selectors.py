@@ -12,19 +12,9 @@ from django.utils import timezone
 from accounts.access import require_case_data_access
 from accounts.models import User
 from api.peer import schedule as sched
+from api.peer.access import own_open_case
 from api.peer.models import Attendance, Booking, Event, GroupMembership, PeerGroup, Session
 from cases.models import YoungCarer
-
-
-def _own_case(user: Any) -> YoungCarer | None:
-    access = require_case_data_access(user)
-    if access.young_carer_id is None:
-        return None
-    return (
-        YoungCarer.objects.only("id", "organisation_id", "date_of_birth", "status")
-        .filter(pk=access.young_carer_id)
-        .first()
-    )
 
 
 def _age(case: YoungCarer) -> int:
@@ -43,9 +33,9 @@ def groups_visible_to(user: Any) -> QuerySet[PeerGroup]:
     groups = PeerGroup.objects.select_related("organisation").annotate(
         member_count=_count(GroupMembership.objects.filter(group=OuterRef("pk"), status=GroupMembership.Status.ACTIVE))
     )
-    case = _own_case(user)
-    if case is not None:
-        if case.status == YoungCarer.Status.CLOSED:
+    if access.is_young_carer:
+        case = own_open_case(user)
+        if case is None:
             return groups.none()
         age = _age(case)
         mine = GroupMembership.objects.filter(group=OuterRef("pk"), case_id=case.pk, status__in=["requested", "active"])
@@ -67,11 +57,14 @@ def _my_status(case_id: int) -> Any:
 
 
 def sessions_visible_to(user: Any) -> QuerySet[Session]:
-    """Young carers: sessions of groups they are a member of. Workers: their projects' sessions."""
+    """Young carers (case open): sessions of groups they are a member of. Workers: their projects' sessions."""
     access = require_case_data_access(user)
     sessions = Session.objects.select_related("group")
     if access.is_young_carer:
-        member_of = GroupMembership.objects.filter(case_id=access.young_carer_id, status=GroupMembership.Status.ACTIVE)
+        case = own_open_case(user)
+        if case is None:
+            return sessions.none()
+        member_of = GroupMembership.objects.filter(case_id=case.pk, status=GroupMembership.Status.ACTIVE)
         return sessions.filter(group_id__in=member_of.values("group_id"))
     return sessions.filter(group__organisation_id__in=access.project_ids)
 
@@ -84,9 +77,9 @@ def events_visible_to(user: Any) -> QuerySet[Event]:
         places_taken=_count(bookings.filter(status__in=Booking.HOLDS_PLACE)),
         waiting=_count(bookings.filter(status=Booking.Status.WAITLISTED)),
     )
-    case = _own_case(user)
-    if case is not None:
-        if case.status == YoungCarer.Status.CLOSED:
+    if access.is_young_carer:
+        case = own_open_case(user)
+        if case is None:
             return events.none()
         age = _age(case)
         booked = Booking.objects.filter(event=OuterRef("pk"), case_id=case.pk)
@@ -117,7 +110,8 @@ def bookings_visible_to(user: Any) -> QuerySet[Booking]:
     access = require_case_data_access(user)
     bookings = with_queue_position(Booking.objects.select_related("event", "case"))
     if access.is_young_carer:
-        return bookings.filter(case_id=access.young_carer_id)
+        case = own_open_case(user)
+        return bookings.filter(case_id=case.pk) if case is not None else bookings.none()
     projects = access.project_ids
     return bookings.filter(Q(case__organisation_id__in=projects) | Q(event__organisation_id__in=projects))
 
@@ -127,7 +121,8 @@ def attendance_visible_to(user: Any) -> QuerySet[Attendance]:
     access = require_case_data_access(user)
     rows = Attendance.objects.select_related("session", "session__group", "case")
     if access.is_young_carer:
-        return rows.filter(case_id=access.young_carer_id)
+        case = own_open_case(user)
+        return rows.filter(case_id=case.pk) if case is not None else rows.none()
     return rows.filter(session__group__organisation_id__in=access.project_ids)
 
 

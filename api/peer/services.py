@@ -15,9 +15,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.access import PROJECT_STAFF_ROLES
+from accounts.models import Membership, Organisation, User
 from api.peer import schedule as sched
-from api.peer.access import is_project_staff, require_own_case, staff_project_ids
+from api.peer.access import require_own_case, staff_project_ids
 from api.peer.models import Attendance, GroupMembership, PeerGroup, Session
 from api.peer.tasks import schedule_session_reminders
 from audit.services import record_event
@@ -46,8 +47,17 @@ def _age_band(min_age: int, max_age: int) -> None:
 
 def _check_facilitators(users: Iterable[User], organisation_id: int) -> list[User]:
     chosen = list(users)
+    staff = set(
+        Membership.objects.filter(
+            user__in=chosen,
+            organisation_id=organisation_id,
+            role__in=PROJECT_STAFF_ROLES,
+            ended_at__isnull=True,
+            organisation__is_active=True,
+        ).values_list("user_id", flat=True)
+    )
     for user in chosen:
-        if not is_project_staff(user, organisation_id):
+        if user.pk not in staff:
             raise ServiceError(f"{user.display_name} does not work for this project.", field="facilitators")
     return chosen
 

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from api.peer.models import Booking, Event, GroupMembership, Session
+from cases.models import YoungCarer
 from core.tasks import TransientError, periodic, retrying_task
 from notifications.services import notify
 
@@ -53,9 +54,13 @@ def session_reminder(session_id: int, lead_minutes: int, expected_start: str) ->
         return
     if session.starts_at != datetime.fromisoformat(expected_start) or session.starts_at <= timezone.now():
         return  # moved (its new reminders are scheduled) or already started: a late reminder is noise
-    members = GroupMembership.objects.filter(
-        group_id=session.group_id, status=GroupMembership.Status.ACTIVE, case__account__isnull=False
-    ).values_list("case__account_id", flat=True)
+    members = (
+        GroupMembership.objects.filter(
+            group_id=session.group_id, status=GroupMembership.Status.ACTIVE, case__account__isnull=False
+        )
+        .exclude(case__status=YoungCarer.Status.CLOSED)
+        .values_list("case__account_id", flat=True)
+    )
     notify(
         recipients=list(members),
         kind="session.reminder",
@@ -77,8 +82,10 @@ def event_reminder(event_id: int, lead_minutes: int, expected_start: str) -> Non
         return
     if event.starts_at != datetime.fromisoformat(expected_start) or event.starts_at <= timezone.now():
         return
-    booked = event.bookings.filter(status=Booking.Status.CONFIRMED, case__account__isnull=False).values_list(
-        "case__account_id", flat=True
+    booked = (
+        event.bookings.filter(status=Booking.Status.CONFIRMED, case__account__isnull=False)
+        .exclude(case__status=YoungCarer.Status.CLOSED)
+        .values_list("case__account_id", flat=True)
     )
     notify(
         recipients=list(booked),

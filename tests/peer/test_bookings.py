@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from api.peer import bookings
 from api.peer.models import Booking, Event
+from audit.models import AuditEntry
 from cases.models import Consent
 from notifications.models import Notification
 from tests.helpers import assert_error
@@ -61,6 +62,36 @@ def test_an_event_opened_to_another_project_is_visible_there(cast, client_for):
         f"/api/v1/events/{shared.pk}/book/", {"young_carer": cast.kai_case.pk, "parent_email": "rita@example.org"}
     )
     assert response.status_code == 201, response.json()
+
+
+def test_the_organiser_reads_another_projects_booking_but_only_its_own_project_changes_it(cast, client_for, run_tasks):
+    shared = make_event(cast)
+    shared.open_to.set([cast.eastbank])
+    booking = book(client_for(cast.dev), shared, young_carer=cast.kai_case.pk, parent_email="rita@example.org").json()
+    assert booking["status"] == "awaiting_consent"
+    url = f"/api/v1/bookings/{booking['id']}/"
+    assert client_for(cast.priya).get(url).status_code == 200  # Riverside runs the event and sees who is coming
+    for step in ("resend-consent", "cancel", "accept-offer", "decline-offer"):
+        assert_error(client_for(cast.priya).post(f"{url}{step}/", {"parent_email": "not-the-parent@example.org"}), 404)
+    unchanged = Booking.objects.get(pk=booking["id"])
+    assert (unchanged.parent_email, unchanged.status) == ("rita@example.org", "awaiting_consent")
+    response = client_for(cast.dev).post(f"{url}resend-consent/", {"parent_email": "rita.new@example.org"})
+    assert response.status_code == 200, response.json()
+    run_tasks()
+    assert mail.outbox[-1].to == ["rita.new@example.org"]
+
+
+def test_reading_bookings_is_audited_for_staff(cast, client_for, trip):
+    booking = bookings.booking_create(actor=cast.priya, event=trip, case=cast.alex_case)
+    reads = AuditEntry.objects.filter(
+        action=AuditEntry.Action.ACCESS, event="peer.bookings.read", object_pk=str(booking.pk)
+    )
+    assert client_for(cast.alex).get("/api/v1/bookings/").status_code == 200
+    assert not reads.exists()  # a young carer reading their own is not a staff access
+    assert client_for(cast.priya).get("/api/v1/bookings/").status_code == 200
+    assert reads.filter(actor=cast.priya).count() == 1
+    assert client_for(cast.priya).get(f"/api/v1/bookings/{booking.pk}/").status_code == 200
+    assert reads.filter(actor=cast.priya).count() == 2
 
 
 class TestCreateEvent:

@@ -6,6 +6,8 @@ import pytest
 import time_machine
 
 from api.peer import bookings, services
+from cases.models import YoungCarer
+from cases.services import young_carer_close
 from notifications.models import Notification
 from tests.peer.conftest import make_event
 
@@ -38,6 +40,13 @@ def test_reminders_move_with_the_session(cast, next_session, run_tasks):
     with time_machine.travel(later - timedelta(minutes=30), tick=False):
         run_tasks()
     assert reminders(cast.sam).count() == 2  # a day before and an hour before the new time
+
+
+def test_a_closed_case_is_not_reminded(cast, next_session, run_tasks):
+    young_carer_close(actor=cast.priya, case=cast.sam_case, reason=YoungCarer.ClosedReason.MOVED_AWAY)
+    with time_machine.travel(next_session.starts_at - timedelta(minutes=30), tick=False):
+        run_tasks()
+    assert not reminders(cast.sam).exists()
 
 
 def test_a_cancelled_session_sends_no_reminders(cast, next_session, run_tasks):

@@ -103,13 +103,21 @@ def test_expansion_is_bounded_by_the_horizon_and_idempotent(cast):
 
 
 @pytest.mark.django_db
-def test_a_moved_session_is_not_made_again_by_expansion(cast, next_session):
+def test_a_moved_session_is_not_made_again_by_expansion(cast, next_session, monkeypatch):
     group = next_session.group
     later = next_session.starts_at + timedelta(hours=1)
     services.session_move(actor=cast.priya, session=next_session, starts_at=later, ends_at=later + timedelta(hours=1))
     group.expanded_until = None
     group.save()
-    services.expand_group(group=group, since=timezone.now())
+
+    def no_fallback(session):
+        raise AssertionError(f"expansion tried to make the session at {session.occurrence} again")
+
+    # The unique constraint would quietly absorb a duplicate through the per-row fallback: forbid reaching it.
+    monkeypatch.setattr(services, "_create_if_missing", no_fallback)
+    created = services.expand_group(group=group, since=timezone.now())
+    assert next_session.occurrence not in {session.occurrence for session in created}
+    assert created == []  # every occurrence in the horizon already has its session, the moved one included
     assert group.sessions.filter(occurrence=next_session.occurrence).count() == 1
 
 

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlparse
 
 import pytest
 import time_machine
 from django.utils import timezone
+from icalendar import Calendar
 
+from api.peer import bookings
 from api.peer.models import Attendance, Session
+from cases.models import YoungCarer
+from cases.services import young_carer_close
 from notifications.models import Notification
 from tests.helpers import assert_error
 
@@ -24,6 +29,21 @@ MEMBERS_AND_STAFF = {
     "commissioner": 404,
 }
 STAFF = {**MEMBERS_AND_STAFF, "young_carer": 404}
+
+
+def test_a_closed_case_sees_no_sessions_bookings_attendance_or_calendar(cast, client_for, next_session, trip):
+    bookings.booking_create(actor=cast.priya, event=trip, case=cast.sam_case, parent_email="l@example.org")
+    Attendance.objects.create(
+        session=next_session, case=cast.sam_case, status="present", recorded_by=cast.priya, recorded_at=timezone.now()
+    )
+    sam = client_for(cast.sam)
+    feed = urlparse(sam.post("/api/v1/calendar/rotate/").json()["url"]).path
+    lists = ("/api/v1/sessions/", "/api/v1/bookings/", "/api/v1/attendance/")
+    assert all(sam.get(path).json()["count"] for path in lists)
+    young_carer_close(actor=cast.priya, case=cast.sam_case, reason=YoungCarer.ClosedReason.MOVED_AWAY)
+    assert [sam.get(path).json()["count"] for path in lists] == [0, 0, 0]
+    assert_error(sam.get(f"/api/v1/sessions/{next_session.pk}/"), 404)
+    assert not Calendar.from_ical(client_for(None).get(feed).content).walk("VEVENT")
 
 
 @pytest.mark.parametrize("persona", MEMBERS_AND_STAFF)

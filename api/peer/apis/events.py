@@ -19,7 +19,6 @@ from accounts.access import access_for
 from api.peer import bookings as booking_services
 from api.peer.access import (
     booking_for_actor,
-    case_for_booking_worker,
     event_for_worker,
 )
 from api.peer.apis.common import local_day_start, project_for
@@ -41,6 +40,7 @@ from api.peer.serializers import (
     ResendConsentSerializer,
 )
 from audit.services import record_access
+from cases.access import case_for_editor
 from core.errors import NotFound, ServiceError
 from core.views import ApiView, ApiViewSet, actor, id_or_404
 
@@ -124,7 +124,7 @@ class EventViewSet(ApiViewSet):
         data = dict(serializer.validated_data)
         case = None
         if "young_carer" in data:
-            case = case_for_booking_worker(request.user, data.pop("young_carer"))
+            case = case_for_editor(request.user, data.pop("young_carer"))
             event = Event.objects.filter(
                 pk=id_or_404(pk), organisation_id__in=access_for(request.user).project_ids
             ).first()
@@ -177,10 +177,15 @@ class BookingViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
+        if access_for(request.user).is_staff_member:
+            record_access(actor=actor(request), instances=page, event="peer.bookings.read")
         return self.get_paginated_response(BookingSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(BookingSerializer(booking_for_actor(request.user, id_or_404(pk))).data)
+        booking = booking_for_actor(request.user, id_or_404(pk))
+        if access_for(request.user).is_staff_member:
+            record_access(actor=actor(request), instances=[booking], event="peer.bookings.read")
+        return Response(BookingSerializer(booking).data)
 
     @extend_schema(request=None, responses=BookingSerializer)
     @action(detail=True, methods=["post"])
@@ -210,8 +215,6 @@ class BookingViewSet(ApiViewSet):
     @action(detail=True, methods=["post"], url_path="resend-consent")
     def resend_consent(self, request: Request, pk: str) -> Response:
         booking = booking_for_actor(request.user, id_or_404(pk))
-        if not access_for(request.user).is_staff_member:
-            raise NotFound()
         serializer = ResendConsentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         booking = booking_services.consent_resend(actor=actor(request), booking=booking, **serializer.validated_data)

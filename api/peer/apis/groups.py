@@ -17,7 +17,6 @@ from rest_framework.throttling import UserRateThrottle
 from accounts.access import access_for
 from api.peer import services
 from api.peer.access import (
-    case_for_booking_worker,
     group_for_worker,
     session_for_worker,
 )
@@ -45,6 +44,7 @@ from api.peer.serializers import (
     YoungCarerRefInput,
 )
 from audit.services import record_access
+from cases.access import case_for_editor
 from core.errors import NotFound, ServiceError
 from core.views import ApiViewSet, actor, id_or_404
 
@@ -104,7 +104,7 @@ class GroupViewSet(ApiViewSet):
             return Response(MemberSerializer(members, many=True).data)
         serializer = YoungCarerRefInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = case_for_booking_worker(request.user, serializer.validated_data["young_carer"])
+        case = case_for_editor(request.user, serializer.validated_data["young_carer"])
         membership = services.member_add(actor=actor(request), group=group, case=case)
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
