@@ -9,14 +9,15 @@ from accounts.access import require_case_data_access
 from audit.models import AuditEntry
 from audit.selectors import audit_entries_visible_to
 from audit.serializers import AuditEntrySerializer
+from core.filters import IdFilter
 from core.views import ApiViewSet
 
 
 class AuditFilter(filters.FilterSet):
     since = filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
     until = filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lt")
-    actor = filters.NumberFilter(field_name="actor_id")
-    case = filters.NumberFilter(field_name="case_id")
+    actor = IdFilter(field_name="actor_id")
+    case = IdFilter(field_name="case_id")
     action = filters.ChoiceFilter(choices=AuditEntry.Action.choices)
     model = filters.CharFilter(method="filter_model", label="app_label.model, e.g. cases.youngcarer")
 

@@ -28,6 +28,7 @@ from cases.serializers import (
     YoungCarerWriteSerializer,
 )
 from core.errors import NotFound, ServiceError
+from core.filters import IdFilter
 from core.views import ApiViewSet, actor, id_or_404
 
 
@@ -35,8 +36,8 @@ class YoungCarerFilter(filters.FilterSet):
     mine = filters.BooleanFilter(method="filter_mine", label="Only my caseload")
     q = filters.CharFilter(method="filter_q", label="Name contains")
     # Plain ids: an unknown id is an empty list, exactly like an id the actor may not see.
-    school = filters.NumberFilter(field_name="school_id")
-    key_worker = filters.NumberFilter(field_name="key_worker_id")
+    school = IdFilter(field_name="school_id")
+    key_worker = IdFilter(field_name="key_worker_id")
 
     class Meta:
         model = YoungCarer

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from audit.services import record_access
 from cases.access import case_for_editor
+from core.filters import IdFilter
 from core.views import ApiView, ApiViewSet, actor, id_or_404
 from transitions import selectors, services
 from transitions import serializers as s
@@ -35,7 +36,7 @@ def _valid(serializer_class: type[drf_serializers.Serializer], request: Request)
 
 class TransitionFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=State.choices)
-    case = filters.NumberFilter(field_name="case_id")
+    case = IdFilter(field_name="case_id")
 
     class Meta:
         model = Transition

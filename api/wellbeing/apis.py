@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django import forms
-from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -34,8 +31,9 @@ from audit.services import record_access
 from cases.access import case_for_editor, case_for_reader
 from cases.models import YoungCarer
 from core.errors import NotFound, ServiceError
+from core.filters import IdFilter
 from core.pagination import CursorPagination
-from core.views import MAX_ID, ApiView, ApiViewSet, id_or_404
+from core.views import ApiView, ApiViewSet, id_or_404
 
 CASE_PARAM = OpenApiParameter(
     "case", int, description="Young carer (case) id. Staff must give it; a young person reads their own."
@@ -220,16 +218,6 @@ class RiskPhraseViewSet(ApiViewSet):
         organisation = project_for_staff(request.user, serializer.validated_data.get("organisation"), *MANAGER_ROLES)
         added = services.risk_phrases_adopt_defaults(actor=request.user, organisation=organisation)
         return Response({"added": added})
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(filters.NumberFilter):
-    """Rows pointing at this id. An unknown id and one the actor may not see both just match nothing."""
-
-    field_class = forms.IntegerField
-
-    def get_max_validator(self) -> MaxValueValidator:
-        return MaxValueValidator(MAX_ID)
 
 
 class AlertFilter(filters.FilterSet):

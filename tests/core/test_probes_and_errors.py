@@ -112,3 +112,16 @@ def test_the_demo_mfa_relaxation_cannot_be_on_with_debug_off():
 def test_production_refuses_to_start_without_a_secret_key():
     code, stderr = _settings_in_subprocess({"DEBUG": "false"})
     assert code != 0 and "SECRET_KEY" in stderr
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/young-carers/?key_worker=99999999999999999999",
+        "/api/v1/audit/?case=99999999999999999999",
+        "/api/v1/young-carers/99999999999999999999/",
+    ],
+)
+def test_an_id_beyond_the_key_range_is_a_4xx_not_a_database_error(cast, client_for, path):
+    response = client_for(cast.tom).get(path)
+    assert response.status_code in (400, 404), response.content[:300]

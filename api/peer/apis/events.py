@@ -42,6 +42,7 @@ from api.peer.serializers import (
 from audit.services import record_access
 from cases.access import case_for_editor
 from core.errors import NotFound, ServiceError
+from core.filters import IdFilter
 from core.views import ApiView, ApiViewSet, actor, id_or_404
 
 # --- Events and bookings --------------------------------------------------------------------
@@ -156,7 +157,7 @@ class EventViewSet(ApiViewSet):
 
 
 class BookingFilter(filters.FilterSet):
-    young_carer = filters.NumberFilter(field_name="case_id")
+    young_carer = IdFilter(field_name="case_id")
 
     class Meta:
         model = Booking

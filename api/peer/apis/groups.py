@@ -46,6 +46,7 @@ from api.peer.serializers import (
 from audit.services import record_access
 from cases.access import case_for_editor
 from core.errors import NotFound, ServiceError
+from core.filters import IdFilter
 from core.views import ApiViewSet, actor, id_or_404
 
 # --- Groups ---------------------------------------------------------------------------
@@ -241,8 +242,8 @@ class SessionViewSet(ApiViewSet):
 
 
 class AttendanceFilter(filters.FilterSet):
-    young_carer = filters.NumberFilter(field_name="case_id")
-    group = filters.NumberFilter(field_name="session__group_id")
+    young_carer = IdFilter(field_name="case_id")
+    group = IdFilter(field_name="session__group_id")
 
     class Meta:
         model = Attendance
