@@ -20,8 +20,9 @@ def _import(path: Path, capsys) -> tuple[str, str]:
 
 
 def test_the_sample_imports_reports_bad_rows_and_is_idempotent(capsys):
+    # The test database holds the demo cast, whose three schools are in the sample by URN.
     out, err = _import(SAMPLE, capsys)
-    assert "19 rows: 16 created, 0 updated, 0 unchanged, 3 skipped." in out
+    assert "19 rows: 13 created, 3 updated, 0 unchanged, 3 skipped." in out
     assert "line 18: EstablishmentName is empty (skipped)" in err
     assert "line 19: Postcode 'NOT A CODE' is not a UK postcode (skipped)" in err
     willow = SchoolProfile.objects.get(organisation__urn="100008")
@@ -57,13 +58,15 @@ def test_the_demo_schools_keep_their_organisation_and_gain_a_profile(cast, capsy
 
 
 def test_a_file_without_the_columns_is_refused_and_nothing_is_written(tmp_path):
+    before = Organisation.objects.count()
     bad = tmp_path / "bad.csv"
     bad.write_text("URN,Name\n100001,X\n")
     with pytest.raises(CommandError, match="missing these columns: EstablishmentName"):
         call_command("import_gias", str(bad), "--no-progress")
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_gias", str(tmp_path / "missing.csv"), "--no-progress")
-    assert not Organisation.objects.exists()
+    assert Organisation.objects.count() == before
+    assert not SchoolProfile.objects.exists()
 
 
 def test_duplicate_urns_and_ragged_rows_are_reported(tmp_path, capsys):
