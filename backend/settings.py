@@ -129,15 +129,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and channel layer -----------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
+# --- Redis faults (begin): timeouts and the fallback while Redis is unreachable ---------
+# See docs/operations.md. The cache falls back to process memory while Redis is down; the
+# channel layer's socket timeout stays above channels-redis's 5 s listen wait.
+REDIS_CONNECT_TIMEOUT = env_int("REDIS_CONNECT_TIMEOUT", 2, minimum=1)
+REDIS_CACHE_TIMEOUT = env_int("REDIS_CACHE_TIMEOUT", 2, minimum=1)
+REDIS_RETRY_SECONDS = env_int("REDIS_RETRY_SECONDS", 10, minimum=1)
+CHANNEL_LAYER_SOCKET_TIMEOUT = env_int("CHANNEL_LAYER_SOCKET_TIMEOUT", 30, minimum=10)
+# --- Redis faults (end) ------------------------------------------------------------------
 if REDIS_URL:
+    from core.redis import cache_settings, channel_layer_settings
+
     CACHES: dict[str, dict[str, Any]] = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": cache_settings(
+            REDIS_URL,
+            connect_timeout=REDIS_CONNECT_TIMEOUT,
+            socket_timeout=REDIS_CACHE_TIMEOUT,
+            retry_seconds=REDIS_RETRY_SECONDS,
+        )
     }
     CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHANNEL_PREFIX", "yc")},
-        }
+        "default": channel_layer_settings(
+            REDIS_URL,
+            prefix=env_str("CHANNEL_PREFIX", "yc"),
+            connect_timeout=REDIS_CONNECT_TIMEOUT,
+            socket_timeout=CHANNEL_LAYER_SOCKET_TIMEOUT,
+        )
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -148,6 +165,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A task claimed by a worker that has not finished after this long is presumed
 # orphaned by a dead worker and is made ready again.
 TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 600, minimum=30)
+# --- Push delivery faults (begin) ---------------------------------------------------------
+# A push claimed this long ago by a worker that died is sent again (and its task re-run):
+# longer than one FCM call can take (two 30 s timeouts), far shorter than the general lease.
+PUSH_LEASE_SECONDS = env_int("PUSH_LEASE_SECONDS", 90, minimum=10)
+# Urgent pushes (alerts, short-notice cancellations) back off to at most this between tries.
+PUSH_URGENT_RETRY_CAP_SECONDS = env_int("PUSH_URGENT_RETRY_CAP_SECONDS", 30, minimum=1)
+# --- Push delivery faults (end) -----------------------------------------------------------
 
 # --- Auth -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -35,6 +35,8 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 ATTEMPT_KWARG = "_attempt"
+# Task path -> the setting holding its lease, for tasks whose lease is not TASK_LEASE_SECONDS.
+LEASE_SETTINGS: dict[str, str] = {}
 
 
 class TransientError(Exception):
@@ -59,8 +61,13 @@ def retrying_task(
     retry_on: tuple[type[BaseException], ...] = (TransientError,),
     priority: int = 0,
     queue_name: str = "default",
+    lease_setting: str = "TASK_LEASE_SECONDS",
 ) -> Callable[[Callable[P, R]], Task[P, R | None]]:
-    """Decorate a function (that takes JSON-able ids) as a task that retries transient failures."""
+    """Decorate a function (that takes JSON-able ids) as a task that retries transient failures.
+
+    ``lease_setting`` names the setting holding how long a claim by a worker that died keeps the
+    task from running again (``TASK_LEASE_SECONDS`` unless the task needs a shorter one).
+    """
 
     def decorator(func: Callable[P, R]) -> Task[P, R | None]:
         @functools.wraps(func)
@@ -80,6 +87,8 @@ def retrying_task(
                 return None
 
         wrapped: Task[P, R | None] = task(priority=priority, queue_name=queue_name)(run)  # type: ignore[arg-type]
+        if lease_setting != "TASK_LEASE_SECONDS":
+            LEASE_SETTINGS[wrapped.module_path] = lease_setting
         return wrapped
 
     return decorator
@@ -136,17 +145,23 @@ def enqueue_due_periodic_jobs(now: datetime | None = None) -> list[str]:
 
 
 def recover_stale_tasks(now: datetime | None = None) -> int:
-    """Make tasks claimed longer than the lease ago (their worker died) ready to run again."""
+    """Make tasks claimed longer than their lease ago (their worker died) ready to run again."""
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.TASK_LEASE_SECONDS)
-    count = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff).update(
-        status=TaskResultStatus.READY, started_at=None
-    )
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+    leases = {path: int(getattr(settings, name)) for path, name in LEASE_SETTINGS.items()}
+    count = 0
+    for path, seconds in leases.items():
+        count += _make_ready(running.filter(task_path=path), now - timedelta(seconds=seconds))
+    count += _make_ready(running.exclude(task_path__in=leases), now - timedelta(seconds=settings.TASK_LEASE_SECONDS))
     if count:
         logger.warning("recovered %d task(s) left running by a dead worker", count)
     return count
+
+
+def _make_ready(tasks: Any, cutoff: datetime) -> int:
+    return int(tasks.filter(started_at__lt=cutoff).update(status=TaskResultStatus.READY, started_at=None))
 
 
 def run_ready_tasks(*, limit: int = 1000) -> int:

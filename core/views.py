@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -15,7 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import idempotency
+from core.audited import AuditedReadMixin
 from core.errors import NotFound
+from core.redis import redis_ping
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -69,23 +72,23 @@ class IdempotentMixin:
         return response
 
 
-class ApiView(IdempotentMixin, APIView):
+class ApiView(AuditedReadMixin, IdempotentMixin, APIView):
     pass
 
 
-class ApiGenericView(IdempotentMixin, generics.GenericAPIView):  # type: ignore[type-arg]
+class ApiGenericView(AuditedReadMixin, IdempotentMixin, generics.GenericAPIView):  # type: ignore[type-arg]
     pass
 
 
-class ApiViewSet(IdempotentMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class ApiViewSet(AuditedReadMixin, IdempotentMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
     pass
 
 
-class ApiModelViewSet(IdempotentMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class ApiModelViewSet(AuditedReadMixin, IdempotentMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
     pass
 
 
-class ApiReadOnlyViewSet(IdempotentMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class ApiReadOnlyViewSet(AuditedReadMixin, IdempotentMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     pass
 
 
@@ -113,9 +116,16 @@ def _check_channel_layer() -> None:
     async_to_sync(layer.receive)("ready-probe")
 
 
+def _check_redis() -> None:
+    # The cache answers from process memory while Redis is down, so its own check would pass: ask Redis.
+    redis_ping(settings.REDIS_URL)
+
+
 def ready(request: HttpRequest) -> JsonResponse:
-    """Ready: the database, the cache and the channel layer all answer."""
+    """Ready: the database, the cache, the channel layer and (when configured) Redis all answer."""
     checks = {"database": _check_database, "cache": _check_cache, "channel_layer": _check_channel_layer}
+    if settings.REDIS_URL:
+        checks["redis"] = _check_redis
     results: dict[str, str] = {}
     for name, check in checks.items():
         try:

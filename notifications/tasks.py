@@ -9,10 +9,13 @@ from notifications import delivery, services
 
 
 @retrying_task(
-    max_attempts=delivery.MAX_ATTEMPTS, base_delay=delivery.RETRY_BASE_SECONDS, max_delay=delivery.RETRY_CAP_SECONDS
+    max_attempts=delivery.MAX_ATTEMPTS,
+    base_delay=delivery.RETRY_BASE_SECONDS,
+    max_delay=delivery.RETRY_CAP_SECONDS,
+    lease_setting="PUSH_LEASE_SECONDS",
 )
 def deliver_pushes(delivery_ids: list[int]) -> int:
-    """Send a batch of up to 500 pushes; only the ones that met a transient error are tried again."""
+    """Send a batch of up to 500 pushes; the ones that met a transient error get a task of their own for later."""
     return delivery.deliveries_send(delivery_ids)
 
 

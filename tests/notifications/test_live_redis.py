@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -11,8 +12,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
 
+from backend.asgi import application
+from core.events import user_group
 from notifications.services import notify
+from tests.conftest import session_token_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
@@ -62,3 +69,35 @@ def test_a_notification_written_here_reaches_a_socket_served_by_another_process(
         listener.kill()
     assert message["event"] == "notification.created"
     assert message["data"]["id"] == item.pk
+
+
+IDLE_SECONDS = 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_three_idle_sockets_stay_open_for_a_minute_and_still_get_their_events(cast):
+    """channels-redis listens in 5 s waits; a socket timeout no longer than that closed idle sockets with 1011."""
+    tokens = [session_token_for(user) for user in (cast.sam, cast.jo, cast.priya)]
+    users = [cast.sam.pk, cast.jo.pk, cast.priya.pk]
+
+    async def scenario() -> tuple[list[bool], list[dict]]:
+        sockets = []
+        for token in tokens:
+            communicator = WebsocketCommunicator(application, "/ws/v1/", headers=[(b"x-session-token", token.encode())])
+            connected, _ = await communicator.connect(timeout=5)
+            assert connected
+            await communicator.receive_json_from(timeout=5)  # hello
+            sockets.append(communicator)
+        await asyncio.sleep(IDLE_SECONDS)
+        still_open = [not communicator.future.done() for communicator in sockets]
+        layer = get_channel_layer()
+        for user_id in users:
+            await layer.group_send(user_group(user_id), {"type": "push.event", "event": "ping.test", "data": {}})
+        received = [await communicator.receive_json_from(timeout=5) for communicator in sockets]
+        for communicator in sockets:
+            await communicator.disconnect()
+        return still_open, received
+
+    still_open, received = async_to_sync(scenario)()
+    assert still_open == [True, True, True]
+    assert received == [{"event": "ping.test", "data": {}}] * 3

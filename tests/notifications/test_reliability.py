@@ -82,7 +82,7 @@ def test_a_worker_killed_half_way_through_a_batch_resumes_without_sending_anyone
         phone(cast.sam if n % 2 else cast.priya, f"phone-{n}")
     notify(recipients=[cast.sam, cast.priya], kind="message.from_worker", context=CONTEXT)
     ids = list(Delivery.objects.order_by("pk").values_list("pk", flat=True))
-    monkeypatch.setattr(delivery, "CHUNK", 3)
+    monkeypatch.setattr(delivery, "PER_CALL", 3)
 
     def kill_before_second_chunk(index: int) -> None:
         if index == 1:
@@ -110,7 +110,7 @@ def test_a_claim_left_by_a_dead_worker_is_sent_after_the_lease_with_the_same_col
         DBTaskResult.objects.all().delete()
         delivery.deliveries_send(list(Delivery.objects.values_list("pk", flat=True)))
         assert fcm.sends == 0  # still within the lease: another worker may be sending it
-    with time_machine.travel(EVENING + timedelta(seconds=settings.TASK_LEASE_SECONDS + 60 * 30), tick=False):
+    with time_machine.travel(EVENING + timedelta(seconds=settings.PUSH_LEASE_SECONDS + 60 * 30), tick=False):
         assert delivery.deliveries_recover() == 1
         run_tasks()
     assert fcm.delivered_tokens() == {"sam-phone": 1}
