@@ -31,6 +31,8 @@ from core.views import ApiView, ApiViewSet, actor, id_or_404
 
 
 class MeView(ApiView):
+    """The signed-in person: who they are, their organisations and roles, or their young carer record's id."""
+
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(actor(request)).data)
@@ -44,6 +46,8 @@ class MeView(ApiView):
 
 
 class OrganisationViewSet(ApiViewSet):
+    """Organisations you belong to; their managers list the members, end a membership and set who is on duty."""
+
     serializer_class = OrganisationSerializer
     queryset = Organisation.objects.none()  # for the schema; requests use get_queryset()
 
@@ -106,6 +110,8 @@ class OrganisationViewSet(ApiViewSet):
 
 
 class InvitationViewSet(ApiViewSet):
+    """Invitations to sign up: staff to an organisation, a young person to their record. The code is shown once."""
+
     serializer_class = InvitationSerializer
     queryset = Invitation.objects.none()  # for the schema; requests use get_queryset()
 
