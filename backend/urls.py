@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.peer.pages import parent_consent
+from core.errors import api_not_found
 from core.views import health, ready
 
 urlpatterns = [
@@ -17,7 +18,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/v1/", include("api.urls")),
     path("consent/<str:token>/", parent_consent, name="parent-consent"),  # the parent's emailed link
+    re_path(r"^api/", api_not_found),  # after every API route: an unknown API path answers in the error shape
 ]
+handler400 = "core.errors.api_bad_request"
 
 
 def bare(request: HttpRequest) -> JsonResponse:

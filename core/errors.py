@@ -12,7 +12,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import bad_request as django_bad_request
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -107,3 +108,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         fields = {}
     response.data = error_body(code, message, fields)
     return response
+
+
+API_PREFIXES = ("/api/", "/_allauth/")
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """A path under /api/ that no route matches answers in the API's error shape, not with Django's HTML page."""
+    return JsonResponse(error_body(NotFound.code, "Not found."), status=status.HTTP_404_NOT_FOUND)
+
+
+def api_bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's own 400s (too many fields, a malformed body): the error shape under /api/, Django's page elsewhere."""
+    if not request.path.startswith(API_PREFIXES):
+        return django_bad_request(request, exception)
+    return JsonResponse(error_body("bad_request", "The request could not be read."), status=400)
+

@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,6 +39,8 @@ from schools.services import referrals as referral_services
 from schools.services import schools as school_services
 from schools.services import toolkit as toolkit_services
 from schools.throttles import SelfIdentificationBurstThrottle, SelfIdentificationThrottle
+
+UPLOADS = [MultiPartParser]  # files arrive as multipart; every other endpoint takes JSON only
 
 
 def _private_file(file: Any, name: str, content_type: str) -> FileResponse:
@@ -225,7 +228,7 @@ class ReferralViewSet(ApiViewSet):
         request={"multipart/form-data": s.ReferralAttachmentUploadSerializer},
         responses={201: s.ReferralAttachmentSerializer},
     )
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], pagination_class=None, parser_classes=UPLOADS)
     def attachments(self, request: Request, pk: str) -> Response:
         if request.method == "GET":
             referral = access.referral_for_reader(request.user, pk)
@@ -565,7 +568,7 @@ class ToolkitResourceViewSet(ApiViewSet):
         request={"multipart/form-data": s.ToolkitVersionUploadSerializer},
         responses={201: s.ToolkitVersionSerializer},
     )
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], pagination_class=None, parser_classes=UPLOADS)
     def versions(self, request: Request, pk: str) -> Response:
         resource = self._visible(pk)
         if request.method == "GET":
