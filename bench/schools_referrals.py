@@ -79,7 +79,11 @@ def build_data() -> dict[str, Any]:
             TOTP.activate(user, generate_totp_secret())
     extra = list(Organisation.objects.filter(kind="school", urn__gte="200000").order_by("urn")[: SCHOOLS - 3])
     SchoolProject.objects.bulk_create(
-        [SchoolProject(school=school, project=cast.riverside) for school in extra], ignore_conflicts=True
+        [
+            SchoolProject(school=school, project=cast.riverside, status=SchoolProject.Status.ACCEPTED)
+            for school in extra
+        ],
+        ignore_conflicts=True,
     )
     schools = [cast.northgate, cast.st_annes, cast.hillside, *extra]
     rng = random.Random(20)

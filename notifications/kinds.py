@@ -333,6 +333,27 @@ for _schools_kind in (
         _("{when}"),
         deep_link="portal://presentations/{presentation_id}",
     ),
+    Kind(
+        "school.link_requested",
+        Category.REFERRAL_UPDATE,
+        _("{project_name} asked to work with {school_name}"),
+        _("Accept or decline it from the school's list of projects."),
+        deep_link="portal://schools/{school_id}/project-links",
+    ),
+    Kind(
+        "school.link_accepted",
+        Category.REFERRAL_UPDATE,
+        _("{school_name} agreed to work with {project_name}"),
+        _("Its staff can now refer pupils to the project."),
+        deep_link="portal://schools/{school_id}/project-links",
+    ),
+    Kind(
+        "school.link_declined",
+        Category.REFERRAL_UPDATE,
+        _("{school_name} is not working with {project_name}"),
+        _("The school declined or ended the link."),
+        deep_link="portal://schools/{school_id}/project-links",
+    ),
 ):
     declare(_schools_kind)
 

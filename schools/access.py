@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.access import PROJECT_STAFF_ROLES, access_for, require_case_data_access
-from accounts.models import Organisation
+from accounts.models import Organisation, Role
 from core.errors import NotFound
 from core.views import id_or_404
 from schools.models import Presentation, Referral, SchoolProject, SelfIdentification
 
 
 def project_ids_serving(school_id: int) -> set[int]:
-    return set(SchoolProject.objects.filter(school_id=school_id).values_list("project_id", flat=True))
+    """Projects the school has agreed to work with (a link only requested counts for nothing)."""
+    return set(SchoolProject.objects.accepted().filter(school_id=school_id).values_list("project_id", flat=True))
 
 
 def school_for_member(user: Any, school_id: Any) -> Organisation:
@@ -37,6 +38,25 @@ def school_for_reader(user: Any, school_id: Any) -> Organisation:
     if school is None:
         raise NotFound()
     return school
+
+
+def project_link_for_school_decider(user: Any, school_id: Any, project_id: Any) -> SchoolProject:
+    """A project's link to a school whose lead or admin the user is: the people who accept or decline it."""
+    school_id, project_id = id_or_404(school_id), id_or_404(project_id)
+    if not access_for(user).holds(school_id, Role.SCHOOL_LEAD, Role.ADMIN):
+        raise NotFound()
+    links = SchoolProject.objects.select_related("school", "project")
+    link = links.filter(school_id=school_id, project_id=project_id).first()
+    if link is None:
+        raise NotFound()
+    return link
+
+
+def project_for_manager(user: Any, project_id: Any) -> Organisation:
+    project_id = id_or_404(project_id)
+    if project_id not in access_for(user).managed_project_ids:
+        raise NotFound()
+    return Organisation.objects.get(pk=project_id)
 
 
 def project_for_worker(user: Any, project_id: Any) -> Organisation:

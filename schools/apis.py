@@ -106,32 +106,56 @@ class SchoolViewSet(ApiViewSet):
 
     @extend_schema(methods=["get"], responses=s.OrganisationRefSerializer(many=True))
     @extend_schema(
-        methods=["post"], request=s.SchoolProjectLinkSerializer, responses={201: s.OrganisationRefSerializer}
+        methods=["post"], request=s.SchoolProjectLinkSerializer, responses={201: s.SchoolProjectLinkStatusSerializer}
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def projects(self, request: Request, pk: str) -> Response:
-        """The projects serving this school (referrals and presentation requests go to one of them)."""
+        """GET: the projects the school works with (referrals and presentation requests go to one of them).
+        POST: a project manager asks to serve the school; the school's lead accepts or declines."""
+        school = self._visible(pk)
         if request.method == "GET":
-            school = self._visible(pk)
             return Response(s.OrganisationRefSerializer(selectors.projects_serving(school), many=True).data)
         school = self._visible(pk)
         serializer = s.SchoolProjectLinkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        link = school_services.school_project_link(
-            actor=actor(request), school=school, project=serializer.validated_data["project"]
-        )
-        return Response(s.OrganisationRefSerializer(link.project).data, status=status.HTTP_201_CREATED)
+        project = access.project_for_manager(request.user, serializer.validated_data["project"])
+        link = school_services.school_project_request(actor=actor(request), school=school, project=project)
+        return Response(s.SchoolProjectLinkStatusSerializer(link).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.SchoolProjectLinkStatusSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="project-links", pagination_class=None)
+    def project_links(self, request: Request, pk: str) -> Response:
+        """Every request and link with its status: the school's staff see all, a project's staff their own."""
+        school = self._visible(pk)
+        links = selectors.project_links_visible_to(request.user, school)
+        return Response(s.SchoolProjectLinkStatusSerializer(links, many=True).data)
+
+    @extend_schema(request=None, responses=s.SchoolProjectLinkStatusSerializer)
+    @action(detail=True, methods=["post"], url_path=r"projects/(?P<project_id>\d+)/accept")
+    def accept_project(self, request: Request, pk: str, project_id: str) -> Response:
+        """The school's lead or admin agrees to work with the project."""
+        link = access.project_link_for_school_decider(request.user, pk, project_id)
+        link = school_services.school_project_accept(actor=actor(request), link=link)
+        return Response(s.SchoolProjectLinkStatusSerializer(link).data)
+
+    @extend_schema(request=None, responses=s.SchoolProjectLinkStatusSerializer)
+    @action(detail=True, methods=["post"], url_path=r"projects/(?P<project_id>\d+)/decline")
+    def decline_project(self, request: Request, pk: str, project_id: str) -> Response:
+        """The school's lead or admin declines a request, or ends a link they had accepted."""
+        link = access.project_link_for_school_decider(request.user, pk, project_id)
+        link = school_services.school_project_decline(actor=actor(request), link=link)
+        return Response(s.SchoolProjectLinkStatusSerializer(link).data)
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["delete"], url_path=r"projects/(?P<project_id>\d+)")
     def unlink_project(self, request: Request, pk: str, project_id: str) -> Response:
-        school = self._visible(pk)
-        project = access.project_for_worker(request.user, project_id)
+        project = access.project_for_manager(request.user, project_id)
         school_services.school_project_unlink(actor=actor(request), school=school, project=project)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _visible(self, pk: Any) -> Organisation:
         school = self.get_queryset().filter(pk=id_or_404(pk)).first()
+        """The project's manager withdraws its request or stops serving the school."""
         if school is None:
             raise NotFound()
         return school

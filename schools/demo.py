@@ -36,6 +36,10 @@ def load(cast: Cast) -> None:
     _mias_referral(cast)
 
 
+# The demo schools have agreed to work with their projects.
+_AGREED = {"status": SchoolProject.Status.ACCEPTED}
+
+
 def load_schools(cast: Cast) -> None:
     """The register sample, the demo schools' profiles, links and a delivered presentation at Northgate."""
     gias.import_rows(gias.parse(gias.decode(SAMPLE.read_bytes())))
@@ -56,8 +60,8 @@ def load_schools(cast: Cast) -> None:
         for name, value in values.items():
             setattr(profile, name, value)
         profile.save()
-        SchoolProject.objects.get_or_create(school=school, project=cast.riverside)
-    SchoolProject.objects.get_or_create(school=cast.st_annes, project=cast.eastbank)
+        SchoolProject.objects.get_or_create(school=school, project=cast.riverside, defaults=_AGREED)
+    SchoolProject.objects.get_or_create(school=cast.st_annes, project=cast.eastbank, defaults=_AGREED)
     for standard in (Standard.UNDERSTAND, Standard.INFORM):
         StandardProgress.objects.get_or_create(
             school=cast.northgate,

@@ -96,15 +96,43 @@ class SchoolProfile(models.Model):
         return {"organisation_id": self.organisation_id}
 
 
+class SchoolProjectQuerySet(models.QuerySet["SchoolProject"]):
+    def accepted(self) -> SchoolProjectQuerySet:
+        """The links a school has agreed to: the only ones anything may trust."""
+        return self.filter(status=SchoolProject.Status.ACCEPTED)
+
+
 class SchoolProject(models.Model):
-    """A young carers project that serves a school: the projects a referrer can send a referral to."""
+    """A young carers project that serves a school: the projects a referrer can send a referral to.
+
+    A project manager asks; the link counts (referrals, dashboard, toolkit progress, inviting the school's
+    staff) only once the school's lead or admin has accepted it.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested by the project"
+        ACCEPTED = "accepted", "Accepted by the school"
+        DECLINED = "declined", "Declined by the school"
+        ENDED = "ended", "Ended"
 
     school = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="served_by_links")
     project = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="serves_links")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SchoolProjectQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["school", "project"], name="school_project_once")]
+        indexes = [models.Index(fields=["school", "status"])]
 
     def __str__(self) -> str:
         return f"{self.project_id} serves {self.school_id}"

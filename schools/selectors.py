@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from rapidfuzz import fuzz, utils
 from rapidfuzz.distance import Levenshtein
 
 from accounts.access import access_for, require_case_data_access
 from accounts.models import Organisation
-from cases.models import YoungCarer
+from cases.models import Consent, YoungCarer
 from schools.models import (
     EvidenceItem,
     Presentation,
     Referral,
+    SchoolProject,
     SelfIdentification,
     Standard,
     StandardProgress,
@@ -42,7 +43,22 @@ def schools_visible_to(user: Any) -> QuerySet[Organisation]:
 
 
 def projects_serving(school: Organisation) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(serves_links__school=school, kind=Organisation.Kind.PROJECT, is_active=True)
+    """The projects the school has agreed to work with: where its staff can refer."""
+    return Organisation.objects.filter(
+        serves_links__school=school,
+        serves_links__status=SchoolProject.Status.ACCEPTED,
+        kind=Organisation.Kind.PROJECT,
+        is_active=True,
+    )
+
+
+def project_links_visible_to(user: Any, school: Organisation) -> QuerySet[SchoolProject]:
+    """Every link of the school for its own staff; a project's staff see their own projects' links only."""
+    access = access_for(user)
+    links = SchoolProject.objects.filter(school=school).select_related("project", "requested_by", "decided_by")
+    if school.pk not in access.school_ids:
+        links = links.filter(project_id__in=access.project_ids)
+    return links.order_by("project__name", "id")
 
 
 def referrals_visible_to(user: Any) -> QuerySet[Referral]:
@@ -231,19 +247,68 @@ def referred_pupils(user: Any, school: Organisation) -> list[Referral]:
     )
 
 
+def sharing_with_school(cases: QuerySet[YoungCarer]) -> QuerySet[YoungCarer]:
+    """Cases whose latest decision on sharing with school is a yes still in force (as ``consent_in_force``)."""
+    latest = Consent.objects.filter(
+        case=OuterRef("pk"), subject=Consent.Subject.SHARE_WITH_SCHOOL, withdrawn_at__isnull=True
+    ).order_by("-given_at", "-id")
+    return (
+        cases.annotate(
+            school_share_given=Subquery(latest.values("given")[:1]),
+            school_share_until=Subquery(latest.values("valid_until")[:1]),
+        )
+        .filter(school_share_given=True)
+        .filter(Q(school_share_until__isnull=True) | Q(school_share_until__gte=timezone.localdate()))
+    )
+
+
+@dataclass(frozen=True)
+class DashboardScope:
+    referrals: QuerySet[Referral]
+    cases: QuerySet[YoungCarer]
+    presentations: QuerySet[Presentation]
+    self_identifications: QuerySet[SelfIdentification]
+
+
+def _dashboard_scope(user: Any, school: Organisation) -> DashboardScope:
+    """What the figures count. The school's own staff: all of the school's own activity, and its pupils'
+    records only where the young person agreed to share with the school. A project's staff: their own part
+    (referrals sent to their projects, their records, their presentations), never another project's."""
+    access = require_case_data_access(user)
+    scope = DashboardScope(
+        Referral.objects.filter(school=school),
+        YoungCarer.objects.filter(school=school),
+        Presentation.objects.filter(school=school),
+        SelfIdentification.objects.filter(school=school),
+    )
+    if school.pk in access.school_ids:
+        return replace(scope, cases=scope.cases.filter(pk__in=sharing_with_school(scope.cases).values("pk")))
+    projects = access.project_ids
+    return DashboardScope(
+        scope.referrals.filter(project_id__in=projects).exclude(status=Referral.Status.DRAFT),
+        scope.cases.filter(organisation_id__in=projects),
+        scope.presentations.filter(project_id__in=projects),
+        scope.self_identifications.filter(project_id__in=projects),
+    )
+
+
+def _supported(referral: Referral, shared: set[int]) -> bool | None:
+    """Whether the project supports the referred pupil now: theirs to share, so None unless they agreed."""
+    if referral.case is None:
+        return False
+    if referral.case_id not in shared:
+        return None
+    return referral.case.status == YoungCarer.Status.ACTIVE
+
+
 def school_dashboard(user: Any, school: Organisation, referred: Sequence[Referral]) -> dict[str, Any]:
     """The school's figures, with ``referred`` (from :func:`referred_pupils`, whose read the caller records)."""
-    require_case_data_access(user)
-    by_status = dict(
-        Referral.objects.filter(school=school).values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
-    cases = dict(
-        YoungCarer.objects.filter(school=school)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    presentations = list(Presentation.objects.filter(school=school).order_by("-delivered_at", "-id"))
+    scope = _dashboard_scope(user, school)
+    by_status = dict(scope.referrals.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    cases = dict(scope.cases.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    case_ids = {r.case_id for r in referred if r.case_id}
+    shared = set(sharing_with_school(YoungCarer.objects.filter(pk__in=case_ids)).values_list("pk", flat=True))
+    presentations = list(scope.presentations.order_by("-delivered_at", "-id"))
     impacts = presentation_impact(presentations)
     pupils = [
         {
@@ -251,7 +316,7 @@ def school_dashboard(user: Any, school: Organisation, referred: Sequence[Referra
             "first_name": r.first_name,
             "last_name": r.last_name,
             "status": r.status,
-            "supported": r.case.status == YoungCarer.Status.ACTIVE if r.case else False,
+            "supported": _supported(r, shared),
         }
         for r in referred
     ]
@@ -261,7 +326,7 @@ def school_dashboard(user: Any, school: Organisation, referred: Sequence[Referra
         "young_carers_identified": {
             "with_a_record": sum(cases.values()),
             "supported_now": cases.get(YoungCarer.Status.ACTIVE, 0),
-            "self_identified": SelfIdentification.objects.filter(school=school).count(),
+            "self_identified": scope.self_identifications.count(),
         },
         "referred_pupils": pupils,
         "presentations": {

@@ -24,6 +24,7 @@ from schools.models import (
     ToolkitVersion,
     YearGroup,
 )
+    SchoolProject,
 from schools.services.referrals import EDITABLE
 from schools.workdays import working_days_between
 
@@ -99,7 +100,20 @@ class SchoolUpdateSerializer(serializers.Serializer[Any]):
 
 
 class SchoolProjectLinkSerializer(serializers.Serializer[Any]):
-    project = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind=Organisation.Kind.PROJECT))
+    # A plain id: the view resolves it among the projects the caller manages, so it reveals nothing else.
+    project = serializers.IntegerField(help_text="A project you manage.")
+
+
+class SchoolProjectLinkStatusSerializer(serializers.ModelSerializer[SchoolProject]):
+    """A project's link to a school, as its lead decides on it. Names only, no staff emails."""
+
+    project = OrganisationRefSerializer(read_only=True)
+    requested_by = serializers.CharField(source="requested_by.display_name", default=None, read_only=True)
+    decided_by = serializers.CharField(source="decided_by.display_name", default=None, read_only=True)
+
+    class Meta:
+        model = SchoolProject
+        fields = ["project", "status", "requested_by", "requested_at", "decided_by", "decided_at"]
 
 
 # --- Referrals ------------------------------------------------------------------------------------

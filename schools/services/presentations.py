@@ -33,7 +33,7 @@ def _check_year_groups(values: list[int], field: str) -> list[int]:
 
 
 def _serves(school: Organisation, project: Organisation) -> bool:
-    return SchoolProject.objects.filter(school=school, project=project).exists()
+    return SchoolProject.objects.accepted().filter(school=school, project=project).exists()
 
 
 @transaction.atomic

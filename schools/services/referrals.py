@@ -72,7 +72,7 @@ def _check_school_member(actor: User, school: Organisation) -> None:
 def _check_project(school: Organisation, project: Organisation | None) -> None:
     if project is None:
         return
-    if not SchoolProject.objects.filter(school=school, project=project, project__is_active=True).exists():
+    if not SchoolProject.objects.accepted().filter(school=school, project=project, project__is_active=True).exists():
         raise ServiceError("That project does not serve this school; choose one that does.", field="project")
 
 

@@ -1,4 +1,4 @@
-"""The school's own details (lead, award) and which projects serve it."""
+"""The school's own details (lead, award) and which projects serve it: asked by a project, agreed by the school."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ from datetime import date
 from typing import cast
 
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.access import access_for
+from accounts.access import access_for, require_case_data_access
 from accounts.models import Membership, Organisation, Role, User
 from core.errors import Conflict, NotFound, ServiceError
+from notifications.services import notify
 from schools.models import AwardLevel, SchoolProfile, SchoolProject
+from schools.services.notify import school_leads
 
 AWARD_YEARS = 3
 
@@ -25,7 +28,7 @@ def _check_can_manage(actor: User, school: Organisation) -> None:
     access = access_for(actor)
     if access.holds(school.pk, Role.SCHOOL_LEAD, Role.ADMIN):
         return
-    serving = set(SchoolProject.objects.filter(school=school).values_list("project_id", flat=True))
+    serving = set(SchoolProject.objects.accepted().filter(school=school).values_list("project_id", flat=True))
     if serving & access.managed_project_ids:
         return
     if school.pk in access.school_ids or serving & access.project_ids:
@@ -70,23 +73,93 @@ def school_profile_update(*, actor: User, school: Organisation, **data: object) 
     return profile
 
 
+def _open_statuses() -> tuple[str, str]:
+    return (SchoolProject.Status.REQUESTED, SchoolProject.Status.ACCEPTED)
+
+
+def _link_context(link: SchoolProject) -> dict[str, object]:
+    return {"school_id": link.school_id, "school_name": link.school.name, "project_name": link.project.name}
+
+
+def school_deciders(school_id: int) -> list[int]:
+    """Who accepts or declines a project's request: the school's leads and admins."""
+    admins = Membership.objects.filter(organisation_id=school_id, role=Role.ADMIN, ended_at__isnull=True)
+    profile = SchoolProfile.objects.filter(organisation_id=school_id).first()
+    lead_ids = school_leads(school_id, profile.young_carers_lead_id if profile else None)
+    return sorted(set(lead_ids) | set(admins.values_list("user_id", flat=True)))
+
+
+def _project_managers(project_id: int) -> list[int]:
+    members = Membership.objects.filter(
+        organisation_id=project_id, role__in=[Role.PROJECT_MANAGER, Role.ADMIN], ended_at__isnull=True
+    )
+    return sorted(set(members.values_list("user_id", flat=True)))
+
+
 @transaction.atomic
-def school_project_link(*, actor: User, school: Organisation, project: Organisation) -> SchoolProject:
-    """A project manager says their project serves a school (then its staff can refer there)."""
-    if project.pk not in access_for(actor).managed_project_ids:
+def school_project_request(*, actor: User, school: Organisation, project: Organisation) -> SchoolProject:
+    """A project manager asks to serve a school. Nothing trusts the link until the school accepts it."""
+    if project.pk not in access_for(actor).managed_project_ids or school.kind != Organisation.Kind.SCHOOL:
         raise NotFound()
-    if school.kind != Organisation.Kind.SCHOOL:
+    link = SchoolProject.objects.select_for_update().filter(school=school, project=project).first()
+    if link is not None and link.status in _open_statuses():
+        raise Conflict(
+            "The project already serves this school or has asked to.", code="already_linked", field="project"
+        )
+    link = link or SchoolProject(school=school, project=project)
+    link.status, link.requested_by, link.requested_at = SchoolProject.Status.REQUESTED, actor, timezone.now()
+    link.decided_by = link.decided_at = None
+    link.save()
+    notify(
+        recipients=school_deciders(school.pk),
+        kind="school.link_requested",
+        context=_link_context(link),
+        dedupe_key=f"school.link_requested:{link.pk}:{link.requested_at.isoformat()}",
+    )
+    return link
+
+
+def _decide(link: SchoolProject, actor: User, status: str, *allowed: str) -> SchoolProject:
+    locked = SchoolProject.objects.select_for_update().select_related("school", "project").get(pk=link.pk)
+    if locked.status not in allowed:
+        raise Conflict(f"This link is {locked.get_status_display().lower()}.", code="link_not_open")
+    locked.status, locked.decided_by, locked.decided_at = status, actor, timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    return locked
+
+
+def _check_school_decider(actor: User, link: SchoolProject) -> None:
+    """The school's lead or admin decides; they must have passed the second factor like any staff reading cases."""
+    if not access_for(actor).holds(link.school_id, Role.SCHOOL_LEAD, Role.ADMIN):
         raise NotFound()
-    link, created = SchoolProject.objects.get_or_create(school=school, project=project)
-    if not created:
-        raise Conflict("The project already serves this school.", code="already_linked")
+    require_case_data_access(actor)
+
+
+@transaction.atomic
+def school_project_accept(*, actor: User, link: SchoolProject) -> SchoolProject:
+    _check_school_decider(actor, link)
+    link = _decide(link, actor, SchoolProject.Status.ACCEPTED, SchoolProject.Status.REQUESTED)
+    notify(recipients=_project_managers(link.project_id), kind="school.link_accepted", context=_link_context(link))
+    return link
+
+
+@transaction.atomic
+def school_project_decline(*, actor: User, link: SchoolProject) -> SchoolProject:
+    """Decline a request, or end a link the school had accepted."""
+    _check_school_decider(actor, link)
+    requested = link.status == SchoolProject.Status.REQUESTED
+    status = SchoolProject.Status.DECLINED if requested else SchoolProject.Status.ENDED
+    link = _decide(link, actor, status, *_open_statuses())
+    notify(recipients=_project_managers(link.project_id), kind="school.link_declined", context=_link_context(link))
     return link
 
 
 @transaction.atomic
 def school_project_unlink(*, actor: User, school: Organisation, project: Organisation) -> None:
+    """The project's manager withdraws a request or stops serving the school. The row stays as history."""
     if project.pk not in access_for(actor).managed_project_ids:
         raise NotFound()
-    deleted, _ = SchoolProject.objects.filter(school=school, project=project).delete()
-    if not deleted:
+    link = SchoolProject.objects.filter(school=school, project=project, status__in=_open_statuses()).first()
+    if link is None:
         raise NotFound()
+    _decide(link, actor, SchoolProject.Status.ENDED, *_open_statuses())

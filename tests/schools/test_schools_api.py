@@ -64,7 +64,7 @@ def test_a_manager_links_their_project_to_a_school(schools, client_for):
     assert_error(client_for(schools.priya).post(url, {"project": schools.riverside.pk}), 404)
     assert client_for(schools.tom).post(url, {"project": schools.riverside.pk}).status_code == 201
     assert_error(client_for(schools.tom).post(url, {"project": schools.riverside.pk}), 409)
-    assert [p["name"] for p in client_for(schools.tom).get(url).json()] == ["Riverside Young Carers"]
+    assert client_for(schools.tom).get(url).json() == []  # a request until the school accepts it
     assert client_for(schools.tom).delete(f"{url}{schools.riverside.pk}/").status_code == 204
 
 
@@ -72,7 +72,7 @@ def test_the_dashboard_shows_counts_and_only_its_own_pupils(schools, client_for,
     submit_referral(schools.khan, mia_payload(schools))
     dashboard = client_for(schools.khan).get(f"/api/v1/schools/{schools.northgate.pk}/dashboard/").json()
     assert dashboard["referrals_by_status"]["submitted"] == 1
-    assert dashboard["young_carers_identified"]["with_a_record"] == 1  # Sam
+    assert dashboard["young_carers_identified"]["with_a_record"] == 0  # Sam has not agreed to share with school
     assert [p["first_name"] for p in dashboard["referred_pupils"]] == ["Mia"]  # not Sam: Northgate did not refer him
     worker_view = client_for(schools.priya).get(f"/api/v1/schools/{schools.northgate.pk}/dashboard/").json()
     assert worker_view["referred_pupils"] == [] and worker_view["referrals_by_status"]["submitted"] == 1
