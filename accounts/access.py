@@ -12,10 +12,10 @@ from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from rest_framework import exceptions
+from rest_framework import exceptions, permissions
 
 from accounts.models import Membership, Organisation, Role
-from core.errors import NotFound
+from core.errors import NotFound, ServiceError
 
 STAFF_ROLES = set(Role.values)
 PROJECT_STAFF_ROLES = {Role.PROJECT_WORKER, Role.PROJECT_MANAGER, Role.ADMIN}
@@ -123,3 +123,58 @@ def organisation_for_member(user: Any, organisation_id: int, *roles: str) -> Org
     if not access.holds(organisation_id, *roles):
         raise NotFound()
     return Organisation.objects.get(pk=organisation_id)
+
+
+def creator_seats(user: Any, *roles: str, kind: str) -> set[int]:
+    """Organisations of ``kind`` where the actor holds one of ``roles``; none is the same 404 as any refused request.
+
+    Creates call it first, before reading the body, so nobody learns from the body's errors what they may not do.
+    """
+    ids = access_for(user).org_ids(*roles, kind=kind)
+    if not ids:
+        raise NotFound()
+    return ids
+
+
+def project_seats(user: Any) -> set[int]:
+    """Projects where the actor works (worker, manager or admin); none is a 404."""
+    return creator_seats(user, *PROJECT_STAFF_ROLES, kind=Organisation.Kind.PROJECT)
+
+
+def school_seats(user: Any) -> set[int]:
+    """Schools where the actor is staff, lead or admin; none is a 404."""
+    return creator_seats(user, *SCHOOL_ROLES, Role.ADMIN, kind=Organisation.Kind.SCHOOL)
+
+
+def managed_project_seats(user: Any) -> set[int]:
+    """Projects the actor manages (manager or admin); none is a 404."""
+    return creator_seats(user, Role.PROJECT_MANAGER, Role.ADMIN, kind=Organisation.Kind.PROJECT)
+
+
+def chosen_or_only(chosen: Organisation | None, seat_ids: set[int], *, field: str, label: str) -> Organisation:
+    """The organisation named in the body (already scoped to ``seat_ids`` by its field), else the actor's only one."""
+    if chosen is not None:
+        return chosen
+    if len(seat_ids) != 1:
+        raise ServiceError(f"Say which {label} this is for.", field=field)
+    return Organisation.objects.get(pk=next(iter(seat_ids)))
+
+
+def refuse_move(data: dict[str, Any], field: str = "organisation") -> None:
+    """An update never moves a record to another organisation (or school): that is a hand-over, not an edit."""
+    if field in data:
+        raise ServiceError("This cannot move to another organisation here.", field=field)
+
+
+class CaseDataPermission(permissions.IsAuthenticated):
+    """For views whose every route touches case data: staff who have not passed MFA are refused first.
+
+    Checked before the handler runs, so the refusal is the same whether the id in the URL exists, belongs to
+    another organisation or is missing, and comes before the body is read.
+    """
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        require_case_data_access(request.user)
+        return True

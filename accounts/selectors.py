@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.access import access_for
-from accounts.models import MANAGING_ROLES, Invitation, Membership, Organisation, User
+from accounts.access import PROJECT_STAFF_ROLES, SCHOOL_ROLES, access_for
+from accounts.models import MANAGING_ROLES, ROLES_BY_KIND, Invitation, Membership, Organisation, Role, User
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
@@ -33,3 +33,59 @@ def invitations_visible_to(user: User) -> QuerySet[Invitation]:
         .select_related("organisation", "case", "created_by")
         .order_by("-created_at", "-id")
     )
+
+
+# --- What an actor may name in a request body ---------------------------------------------------------
+# Each scope below backs a core.fields.ScopedPrimaryKeyRelatedField: an id outside it gets the same message as a
+# missing one. Organisations that are public services (projects, adult services) form a directory any staff member
+# may name; people may be named only by someone who works alongside them.
+
+
+def staff_in(organisation_ids: set[int], roles: set[str]) -> QuerySet[User]:
+    """People holding one of ``roles`` now in one of ``organisation_ids``."""
+    seats = Membership.objects.filter(
+        organisation_id__in=organisation_ids, role__in=roles, ended_at__isnull=True, organisation__is_active=True
+    )
+    return User.objects.filter(pk__in=seats.values("user_id"), is_active=True)
+
+
+def project_workers_nameable_by(user: User) -> QuerySet[User]:
+    """Workers of the actor's own projects (key workers, facilitators, assessors, presenters)."""
+    return staff_in(access_for(user).project_ids, PROJECT_STAFF_ROLES)
+
+
+def school_staff_nameable_by(user: User) -> QuerySet[User]:
+    """Staff of the actor's own schools (a school's young carers lead)."""
+    return staff_in(access_for(user).school_ids, SCHOOL_ROLES | {Role.ADMIN})
+
+
+def adult_workers_nameable_by(user: User) -> QuerySet[User]:
+    """Members of the actor's own adult services (the worker who takes a hand-over)."""
+    return staff_in(access_for(user).adult_services_ids, ROLES_BY_KIND[Organisation.Kind.ADULT_SERVICES])
+
+
+def projects_acted_for_by(user: User) -> QuerySet[Organisation]:
+    """Projects the actor works for: where a group, event, case or resource of theirs may belong."""
+    return Organisation.objects.filter(pk__in=access_for(user).project_ids)
+
+
+def managed_projects_of(user: User) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=access_for(user).managed_project_ids)
+
+
+def schools_acted_for_by(user: User) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=access_for(user).school_ids, kind=Organisation.Kind.SCHOOL)
+
+
+def project_directory_for(user: User) -> QuerySet[Organisation]:
+    """Active projects, named by project staff (events opened to another project); nobody else needs them."""
+    if not access_for(user).project_ids:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(kind=Organisation.Kind.PROJECT, is_active=True)
+
+
+def adult_services_directory_for(user: User) -> QuerySet[Organisation]:
+    """Active adult services, named by project staff handing a young adult carer over."""
+    if not access_for(user).project_ids:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(kind=Organisation.Kind.ADULT_SERVICES, is_active=True)

@@ -65,7 +65,7 @@ class MeSerializer(serializers.ModelSerializer[User]):
 
     def get_mfa_required(self, user: User) -> bool:
         access = access_for(user)
-        return access.is_staff_member and not access.has_mfa
+        return access.is_staff_member and not access.mfa_passed
 
 
 class MeUpdateSerializer(serializers.Serializer[Any]):

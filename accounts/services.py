@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.access import PROJECT_STAFF_ROLES, access_for, forget_access
 from accounts.models import MANAGING_ROLES, ROLES_BY_KIND, Invitation, Membership, Organisation, Role, User
+from accounts.sockets import close_user_sockets_on_commit
 from core.errors import Conflict, NotFound, ServiceError
 
 
@@ -157,6 +158,7 @@ def membership_end(*, actor: User, membership: Membership) -> Membership:
     membership.ended_at = timezone.now()
     membership.save(update_fields=["ended_at"])
     _release_caseload(membership)
+    close_user_sockets_on_commit(membership.user_id)  # a live socket must not outlive the role behind it
     return membership
 
 

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import access_for
+from accounts.access import CaseDataPermission, chosen_or_only, project_seats, refuse_move
 from audit.services import record_access
 from cases import services
 from cases.access import case_for_editor, case_for_reader
@@ -27,7 +27,7 @@ from cases.serializers import (
     YoungCarerSerializer,
     YoungCarerWriteSerializer,
 )
-from core.errors import NotFound, ServiceError
+from core.errors import NotFound
 from core.filters import IdFilter
 from core.views import ApiViewSet, actor, id_or_404
 
@@ -55,6 +55,8 @@ class YoungCarerFilter(filters.FilterSet):
 class YoungCarerViewSet(ApiViewSet):
     """Young carer records. Reads are audited; staff need MFA."""
 
+    permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
+
     filterset_class = YoungCarerFilter
     serializer_class = YoungCarerSerializer
     queryset = YoungCarer.objects.none()  # for the schema; requests use get_queryset()
@@ -77,21 +79,21 @@ class YoungCarerViewSet(ApiViewSet):
 
     @extend_schema(request=YoungCarerWriteSerializer, responses={201: YoungCarerSerializer})
     def create(self, request: Request) -> Response:
-        serializer = YoungCarerWriteSerializer(data=request.data)
+        seats = project_seats(request.user)
+        serializer = YoungCarerWriteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        organisation = data.pop("organisation", None) or self._only_project(request)
+        organisation = chosen_or_only(data.pop("organisation", None), seats, field="organisation", label="project")
         case = services.young_carer_create(actor=actor(request), organisation=organisation, **data)
         return Response(YoungCarerSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=YoungCarerWriteSerializer, responses=YoungCarerSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         case = case_for_editor(request.user, id_or_404(pk))
-        serializer = YoungCarerWriteSerializer(data=request.data, partial=True)
+        serializer = YoungCarerWriteSerializer(data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        if "organisation" in data:
-            raise ServiceError("A case cannot move to another organisation here.", field="organisation")
+        refuse_move(data)
         case = services.young_carer_update(actor=actor(request), case=case, **data)
         return Response(YoungCarerSerializer(case).data)
 
@@ -175,12 +177,3 @@ class YoungCarerViewSet(ApiViewSet):
                 .get(pk=case.pk)
             )
         return case
-
-    @staticmethod
-    def _only_project(request: Request) -> Any:
-        from accounts.models import Organisation
-
-        project_ids = access_for(request.user).project_ids
-        if len(project_ids) != 1:
-            raise ServiceError("Say which project the record belongs to.", field="organisation")
-        return Organisation.objects.get(pk=next(iter(project_ids)))

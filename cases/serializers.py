@@ -5,8 +5,11 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.models import Organisation, User
+from accounts.selectors import project_workers_nameable_by, projects_acted_for_by
 from cases.models import CaringRole, Consent, YoungCarer
 from cases.services import EDITABLE_FIELDS
+from core.fields import PROJECT_MESSAGE, WORKER_MESSAGE, ScopedPrimaryKeyRelatedField
+from schools.selectors import schools_nameable_by
 
 
 class PersonSerializer(serializers.ModelSerializer[User]):
@@ -125,9 +128,13 @@ class YoungCarerSerializer(YoungCarerListSerializer):
 
 
 class YoungCarerWriteSerializer(serializers.ModelSerializer[YoungCarer]):
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
-    school = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
-    key_worker = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    organisation = ScopedPrimaryKeyRelatedField(scope=projects_acted_for_by, message=PROJECT_MESSAGE, required=False)
+    school = ScopedPrimaryKeyRelatedField(
+        scope=schools_nameable_by, message="Choose a school from the register.", required=False, allow_null=True
+    )
+    key_worker = ScopedPrimaryKeyRelatedField(
+        scope=project_workers_nameable_by, message=WORKER_MESSAGE, required=False, allow_null=True
+    )
 
     class Meta:
         model = YoungCarer

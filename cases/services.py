@@ -12,6 +12,7 @@ from accounts.access import PROJECT_STAFF_ROLES, access_for
 from accounts.models import Membership, Organisation, User
 from cases.models import CaringRole, Consent, YoungCarer, age_on
 from core.errors import Conflict, NotFound, ServiceError
+from core.fields import WORKER_MESSAGE
 
 MIN_AGE, MAX_AGE = 4, 25  # from Reception (age 4) to young adult carers (up to 25)
 
@@ -35,7 +36,7 @@ def _check_key_worker(key_worker: User | None, organisation_id: int) -> None:
         user=key_worker, organisation_id=organisation_id, role__in=PROJECT_STAFF_ROLES, ended_at__isnull=True
     ).exists()
     if not works_there:
-        raise ServiceError("The key worker must be a worker of the same project.", field="key_worker")
+        raise ServiceError(WORKER_MESSAGE, field="key_worker")
 
 
 def _check_school(school: Organisation | None) -> None:

@@ -120,3 +120,10 @@ def self_identification_for_reader(user: Any, item_id: Any) -> SelfIdentificatio
     if item is None:
         raise NotFound()
     return item
+
+
+def require_school_or_project_staff(user: Any) -> None:
+    """Presentations are asked for by a school's staff or booked in by a project's: anyone else gets the 404."""
+    access = access_for(user)
+    if not (access.school_ids or access.project_ids):
+        raise NotFound()

@@ -17,7 +17,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
-from accounts.access import access_for
+from accounts.access import (
+    CaseDataPermission,
+    access_for,
+    chosen_or_only,
+    managed_project_seats,
+    refuse_move,
+    school_seats,
+)
 from accounts.models import Organisation
 from audit.services import record_access
 from core.errors import NotFound, ServiceError
@@ -90,7 +97,7 @@ class SchoolViewSet(ApiViewSet):
         school = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if school is None:
             raise NotFound()
-        serializer = s.SchoolUpdateSerializer(data=request.data, partial=True)
+        serializer = s.SchoolUpdateSerializer(data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
         school_services.school_profile_update(actor=actor(request), school=school, **serializer.validated_data)
         school = self.get_queryset().get(pk=school.pk)
@@ -174,6 +181,8 @@ class ReferralViewSet(ApiViewSet):
     """Staff referrals. The referring school's staff see what they sent, its status and the project's message;
     the project's workers triage it. Workflow steps are POST actions."""
 
+    permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
+
     serializer_class = s.ReferralSchoolSerializer
     queryset = Referral.objects.none()
     filterset_class = ReferralFilter
@@ -215,21 +224,21 @@ class ReferralViewSet(ApiViewSet):
     @extend_schema(request=s.ReferralWriteSerializer, responses={201: s.ReferralSchoolSerializer})
     def create(self, request: Request) -> Response:
         """Save a draft. Submit it with POST /referrals/{id}/submit/."""
-        serializer = s.ReferralWriteSerializer(data=request.data)
+        seats = school_seats(request.user)
+        serializer = s.ReferralWriteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        school = data.pop("school", None) or self._only_school(request)
+        school = chosen_or_only(data.pop("school", None), seats, field="school", label="school")
         referral = referral_services.referral_create(actor=actor(request), school=school, **data)
         return Response(s.ReferralSchoolSerializer(referral).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ReferralWriteSerializer, responses=s.ReferralSchoolSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_school_editor(request.user, pk)
-        serializer = s.ReferralWriteSerializer(data=request.data, partial=True)
+        serializer = s.ReferralWriteSerializer(data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        if "school" in data:
-            raise ServiceError("A referral cannot move to another school.", field="school")
+        refuse_move(data, "school")
         referral = referral_services.referral_update(actor=actor(request), referral=referral, **data)
         return Response(s.ReferralSchoolSerializer(referral).data)
 
@@ -340,16 +349,9 @@ class ReferralViewSet(ApiViewSet):
         return Response(self._out(kept))
 
     def _valid(self, serializer_class: type[Any]) -> dict[str, Any]:
-        serializer = serializer_class(data=self.request.data)
+        serializer = serializer_class(data=self.request.data, context={"request": self.request})
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
-
-    @staticmethod
-    def _only_school(request: Request) -> Organisation:
-        school_ids = access_for(request.user).school_ids
-        if len(school_ids) != 1:
-            raise ServiceError("Say which school the referral is from.", field="school")
-        return Organisation.objects.get(pk=next(iter(school_ids)))
 
 
 # --- Presentations ---------------------------------------------------------------------------------
@@ -381,7 +383,8 @@ class PresentationViewSet(ApiViewSet):
 
     @extend_schema(request=s.PresentationRequestSerializer, responses={201: s.PresentationSerializer})
     def create(self, request: Request) -> Response:
-        serializer = s.PresentationRequestSerializer(data=request.data)
+        access.require_school_or_project_staff(request.user)
+        serializer = s.PresentationRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         presentation = presentation_services.presentation_request(actor=actor(request), **serializer.validated_data)
         return Response(s.PresentationSerializer(presentation).data, status=status.HTTP_201_CREATED)
@@ -390,7 +393,7 @@ class PresentationViewSet(ApiViewSet):
     @action(detail=True, methods=["post"])
     def schedule(self, request: Request, pk: str) -> Response:
         presentation = access.presentation_for_worker(request.user, pk)
-        serializer = s.PresentationScheduleSerializer(data=request.data)
+        serializer = s.PresentationScheduleSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         presentation = presentation_services.presentation_schedule(
             actor=actor(request), presentation=presentation, **serializer.validated_data
@@ -569,17 +572,18 @@ class ToolkitResourceViewSet(ApiViewSet):
 
     @extend_schema(request=s.ToolkitResourceWriteSerializer, responses={201: s.ToolkitResourceSerializer})
     def create(self, request: Request) -> Response:
-        serializer = s.ToolkitResourceWriteSerializer(data=request.data)
+        managed = managed_project_seats(request.user)
+        serializer = s.ToolkitResourceWriteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        owner = data.pop("owner", None) or self._only_managed_project(request)
+        owner = chosen_or_only(data.pop("owner", None), managed, field="owner", label="project")
         resource = toolkit_services.resource_create(actor=actor(request), owner=owner, **data)
         return Response(s.ToolkitResourceSerializer(resource).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ToolkitResourceWriteSerializer, responses=s.ToolkitResourceSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         resource = self._visible(pk)
-        serializer = s.ToolkitResourceWriteSerializer(data=request.data, partial=True)
+        serializer = s.ToolkitResourceWriteSerializer(data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("owner", None)
@@ -651,13 +655,6 @@ class ToolkitResourceViewSet(ApiViewSet):
         if len(school_ids) > 1:
             raise ServiceError("Say which school you are downloading for.", field="school")
         return Organisation.objects.get(pk=next(iter(school_ids))) if school_ids else None
-
-    @staticmethod
-    def _only_managed_project(request: Request) -> Organisation:
-        managed = access_for(request.user).managed_project_ids
-        if len(managed) != 1:
-            raise NotFound() if not managed else ServiceError("Say which project owns the resource.", field="owner")
-        return Organisation.objects.get(pk=next(iter(managed)))
 
 
 class ToolkitProgressViewSet(ApiViewSet):

@@ -383,3 +383,21 @@ def standards_progress(school: Organisation) -> list[dict[str, Any]]:
         }
         for standard, label in Standard.choices
     ]
+
+
+# --- What an actor may name in a request body (see accounts.selectors) ------------------------------------
+
+
+def projects_nameable_by(user: Any) -> QuerySet[Organisation]:
+    """The actor's own projects and those linked with the actor's schools: who a referral or presentation is for."""
+    access = access_for(user)
+    return Organisation.objects.filter(
+        Q(pk__in=access.project_ids) | Q(serves_links__school_id__in=access.school_ids),
+        kind=Organisation.Kind.PROJECT,
+        is_active=True,
+    ).distinct()
+
+
+def schools_nameable_by(user: Any) -> QuerySet[Organisation]:
+    """The actor's own schools, and the register for project staff (a pupil's school, a presentation's)."""
+    return schools_visible_to(user)

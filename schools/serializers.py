@@ -8,9 +8,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation
+from accounts.selectors import (
+    managed_projects_of,
+    project_workers_nameable_by,
+    school_staff_nameable_by,
+    schools_acted_for_by,
+)
 from cases.models import CaringRole
 from cases.serializers import OrganisationRefSerializer, PersonSerializer
+from core.fields import WORKER_MESSAGE, ScopedPrimaryKeyRelatedField
 from schools.models import (
     AwardLevel,
     EvidenceItem,
@@ -25,6 +32,7 @@ from schools.models import (
     YearGroup,
 )
     SchoolProject,
+from schools.selectors import projects_nameable_by, schools_nameable_by
 from schools.services.referrals import EDITABLE
 from schools.workdays import working_days_between
 
@@ -94,7 +102,12 @@ class SchoolSerializer(serializers.ModelSerializer[Organisation]):
 
 
 class SchoolUpdateSerializer(serializers.Serializer[Any]):
-    young_carers_lead = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    young_carers_lead = ScopedPrimaryKeyRelatedField(
+        scope=school_staff_nameable_by,
+        message="Choose a member of this school's staff.",
+        required=False,
+        allow_null=True,
+    )
     award_level = serializers.ChoiceField(choices=AwardLevel.choices, required=False, allow_blank=True)
     award_expires_on = serializers.DateField(required=False, allow_null=True)
 
@@ -118,17 +131,18 @@ class SchoolProjectLinkStatusSerializer(serializers.ModelSerializer[SchoolProjec
 
 # --- Referrals ------------------------------------------------------------------------------------
 
+SCHOOL_MESSAGE = "Choose one of your schools."
+SERVING_MESSAGE = "Choose a project that works with your school."
+
 
 def _codes(choices: Any) -> serializers.ListField:
     return serializers.ListField(child=serializers.ChoiceField(choices=choices), required=False, max_length=20)
 
 
 class ReferralWriteSerializer(serializers.ModelSerializer[Referral]):
-    school = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.SCHOOL), required=False
-    )
-    project = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.PROJECT), required=False, allow_null=True
+    school = ScopedPrimaryKeyRelatedField(scope=schools_acted_for_by, message=SCHOOL_MESSAGE, required=False)
+    project = ScopedPrimaryKeyRelatedField(
+        scope=projects_nameable_by, message=SERVING_MESSAGE, required=False, allow_null=True
     )
     caring_tasks = _codes(CaringRole.Task.choices)
     impact_on_school = _codes(Referral.Impact.choices)
@@ -260,7 +274,9 @@ class ReferralMessageSerializer(serializers.Serializer[Any]):
 
 
 class ReferralAcceptSerializer(ReferralMessageSerializer):
-    key_worker = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    key_worker = ScopedPrimaryKeyRelatedField(
+        scope=project_workers_nameable_by, message=WORKER_MESSAGE, required=False, allow_null=True
+    )
     case = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -325,8 +341,8 @@ def self_identification_url(presentation: Presentation) -> str:
 
 
 class PresentationRequestSerializer(serializers.Serializer[Any]):
-    school = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind=Organisation.Kind.SCHOOL))
-    project = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind=Organisation.Kind.PROJECT))
+    school = ScopedPrimaryKeyRelatedField(scope=schools_nameable_by, message="Choose one of the schools you work with.")
+    project = ScopedPrimaryKeyRelatedField(scope=projects_nameable_by, message=SERVING_MESSAGE)
     audience = serializers.ChoiceField(choices=Presentation.Audience.choices, default=Presentation.Audience.PUPILS)
     year_groups = serializers.ListField(
         child=serializers.ChoiceField(choices=YearGroup.choices), max_length=14, default=list
@@ -338,7 +354,9 @@ class PresentationRequestSerializer(serializers.Serializer[Any]):
 
 class PresentationScheduleSerializer(serializers.Serializer[Any]):
     scheduled_for = serializers.DateTimeField()
-    presenter = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    presenter = ScopedPrimaryKeyRelatedField(
+        scope=project_workers_nameable_by, message=WORKER_MESSAGE, required=False, allow_null=True
+    )
 
 
 class PresentationDeliverSerializer(serializers.Serializer[Any]):
@@ -467,8 +485,8 @@ class ToolkitResourceSerializer(serializers.ModelSerializer[ToolkitResource]):
 
 
 class ToolkitResourceWriteSerializer(serializers.Serializer[Any]):
-    owner = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.PROJECT), required=False
+    owner = ScopedPrimaryKeyRelatedField(
+        scope=managed_projects_of, message="Choose a project you manage.", required=False
     )
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")

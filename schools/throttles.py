@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle
+
+from core.throttling import SimpleRateThrottle
 
 
 class SelfIdentificationThrottle(SimpleRateThrottle):

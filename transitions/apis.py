@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.access import CaseDataPermission, project_seats
 from audit.services import record_access
 from cases.access import case_for_editor
 from core.filters import IdFilter
@@ -29,7 +30,7 @@ from transitions.plain import my_transition
 
 
 def _valid(serializer_class: type[drf_serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
+    serializer = serializer_class(data=request.data, context={"request": request})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
@@ -45,6 +46,8 @@ class TransitionFilter(filters.FilterSet):
 
 class TransitionViewSet(ApiViewSet):
     """Transitions to adulthood of the actor's projects' young carers; workflow steps are POST actions."""
+
+    permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     filterset_class = TransitionFilter
     serializer_class = s.TransitionSerializer
@@ -75,6 +78,7 @@ class TransitionViewSet(ApiViewSet):
 
     @extend_schema(request=s.OpenSerializer, responses={201: s.TransitionSerializer})
     def create(self, request: Request) -> Response:
+        project_seats(request.user)  # who is asking, before what they sent
         case = case_for_editor(request.user, _valid(s.OpenSerializer, request)["case"])
         transition = services.transition_open(actor=actor(request), case=case)
         return self._detail(transition, status.HTTP_201_CREATED)
@@ -82,36 +86,41 @@ class TransitionViewSet(ApiViewSet):
     @extend_schema(request=s.ConsiderSerializer, responses=s.TransitionSerializer)
     @action(detail=True, methods=["post"])
     def consider(self, request: Request, pk: str) -> Response:
+        transition = self._staff(pk)
         data = _valid(s.ConsiderSerializer, request)
-        return self._detail(services.transition_consider(actor=actor(request), transition=self._staff(pk), **data))
+        return self._detail(services.transition_consider(actor=actor(request), transition=transition, **data))
 
     @extend_schema(request=s.ScheduleSerializer, responses=s.TransitionSerializer)
     @action(detail=True, methods=["post"], url_path="schedule-assessment")
     def schedule_assessment(self, request: Request, pk: str) -> Response:
+        transition = self._staff(pk)
         data = _valid(s.ScheduleSerializer, request)
         return self._detail(
-            services.transition_schedule_assessment(actor=actor(request), transition=self._staff(pk), **data)
+            services.transition_schedule_assessment(actor=actor(request), transition=transition, **data)
         )
 
     @extend_schema(request=s.AssessmentInputSerializer, responses=s.TransitionSerializer)
     @action(detail=True, methods=["post"], url_path="complete-assessment")
     def complete_assessment(self, request: Request, pk: str) -> Response:
+        transition = self._staff(pk)
         data = _valid(s.AssessmentInputSerializer, request)
         return self._detail(
-            services.transition_complete_assessment(actor=actor(request), transition=self._staff(pk), **data)
+            services.transition_complete_assessment(actor=actor(request), transition=transition, **data)
         )
 
     @extend_schema(request=s.PlanInputSerializer, responses=s.TransitionSerializer)
     @action(detail=True, methods=["post"], url_path="agree-plan")
     def agree_plan(self, request: Request, pk: str) -> Response:
+        transition = self._staff(pk)
         data = _valid(s.PlanInputSerializer, request)
-        return self._detail(services.transition_agree_plan(actor=actor(request), transition=self._staff(pk), **data))
+        return self._detail(services.transition_agree_plan(actor=actor(request), transition=transition, **data))
 
     @extend_schema(request=s.ReferSerializer, responses={201: s.HandoverSerializer})
     @action(detail=True, methods=["post"])
     def refer(self, request: Request, pk: str) -> Response:
+        transition = self._staff(pk)
         data = _valid(s.ReferSerializer, request)
-        handover = services.transition_refer(actor=actor(request), transition=self._staff(pk), **data)
+        handover = services.transition_refer(actor=actor(request), transition=transition, **data)
         return Response(s.HandoverSerializer(handover).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.TransitionSerializer)
@@ -122,14 +131,16 @@ class TransitionViewSet(ApiViewSet):
     @extend_schema(request=s.TransitionCloseSerializer, responses=s.TransitionSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
+        transition = self._staff(pk)
         data = _valid(s.TransitionCloseSerializer, request)
-        return self._detail(services.transition_close(actor=actor(request), transition=self._staff(pk), **data))
+        return self._detail(services.transition_close(actor=actor(request), transition=transition, **data))
 
     @extend_schema(request=s.NoteInputSerializer, responses={201: s.NoteSerializer})
     @action(detail=True, methods=["post"])
     def notes(self, request: Request, pk: str) -> Response:
+        transition = self._staff(pk)
         data = _valid(s.NoteInputSerializer, request)
-        note = services.note_add(actor=actor(request), transition=self._staff(pk), **data)
+        note = services.note_add(actor=actor(request), transition=transition, **data)
         return Response(s.NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.AtRiskSerializer(many=True))
@@ -168,6 +179,8 @@ class HandoverFilter(filters.FilterSet):
 
 class HandoverViewSet(ApiViewSet):
     """Hand-overs: adult services' inbox (sent to their organisation) and the project's sent hand-overs."""
+
+    permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     filterset_class = HandoverFilter
     serializer_class = s.HandoverSerializer
@@ -221,6 +234,8 @@ class HandoverViewSet(ApiViewSet):
 class HandoverPackView(ApiView):
     """The hand-over pack as JSON. Every view is audited."""
 
+    permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
+
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
         handover = handover_for_reader(request.user, pk, pack=True)
@@ -231,6 +246,8 @@ class HandoverPackView(ApiView):
 
 class HandoverPackPdfView(ApiView):
     """The hand-over pack as a PDF. Every download is audited."""
+
+    permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
     def get(self, request: Request, pk: int) -> HttpResponse:

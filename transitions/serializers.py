@@ -9,8 +9,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import Organisation, User
+from accounts.selectors import adult_services_directory_for, adult_workers_nameable_by, project_workers_nameable_by
 from cases.models import YoungCarer
+from core.fields import ADULT_WORKER_MESSAGE, WORKER_MESSAGE, ScopedPrimaryKeyRelatedField
 from transitions import workflow
 from transitions.models import Assessment, Eligibility, Handover, Milestone, Note, Outcome, Plan, Transition
 from transitions.road import birthday
@@ -43,7 +44,9 @@ class ConsiderSerializer(serializers.Serializer):
 
 class ScheduleSerializer(serializers.Serializer):
     scheduled_for = serializers.DateTimeField()
-    assessor = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    assessor = ScopedPrimaryKeyRelatedField(
+        scope=project_workers_nameable_by, message=WORKER_MESSAGE, required=False, allow_null=True
+    )
 
 
 class AssessmentInputSerializer(serializers.Serializer):
@@ -83,7 +86,9 @@ class PlanInputSerializer(serializers.Serializer):
 
 
 class ReferSerializer(serializers.Serializer):
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    organisation = ScopedPrimaryKeyRelatedField(
+        scope=adult_services_directory_for, message="Choose an adult services organisation."
+    )
     basis = PlainChoiceField(choices=Handover.Basis.choices, default=Handover.Basis.CONSENT)
     basis_note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     message = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
@@ -99,7 +104,7 @@ class NoteInputSerializer(serializers.Serializer):
 
 
 class AcceptSerializer(serializers.Serializer):
-    worker = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    worker = ScopedPrimaryKeyRelatedField(scope=adult_workers_nameable_by, message=ADULT_WORKER_MESSAGE)
 
 
 class ReturnSerializer(serializers.Serializer):

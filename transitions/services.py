@@ -18,6 +18,7 @@ from audit.services import record_event
 from cases.models import Consent, YoungCarer
 from cases.services import consent_in_force
 from core.errors import Conflict, NotFound, ServiceError
+from core.fields import ADULT_WORKER_MESSAGE, WORKER_MESSAGE
 from notifications.services import notify
 from transitions import workflow
 from transitions.models import Assessment, Handover, Milestone, Note, Outcome, Plan, State, Transition
@@ -280,7 +281,7 @@ def transition_schedule_assessment(
     if scheduled_for < timezone.now() - timedelta(days=1):
         raise ServiceError("The assessment date is in the past.", field="scheduled_for")
     if assessor is not None and not access_for(assessor).holds(transition.case.organisation_id, *PROJECT_STAFF_ROLES):
-        raise ServiceError("The assessor must be a worker of the young carer's project.", field="assessor")
+        raise ServiceError(WORKER_MESSAGE, field="assessor")
     transition.state = state
     transition.assessment_scheduled_for = scheduled_for
     transition.assessment_assessor = assessor
@@ -422,7 +423,7 @@ def _schedule_follow_ups(handover: Handover) -> None:
 
 def _check_adult_worker(worker: User, organisation_id: int) -> None:
     if worker.pk not in _members(organisation_id):
-        raise ServiceError("The named worker must be a member of the receiving adult service.", field="worker")
+        raise ServiceError(ADULT_WORKER_MESSAGE, field="worker")
 
 
 def _require_receiver(actor: User, handover: Handover) -> None:

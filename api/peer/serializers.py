@@ -4,11 +4,13 @@ from typing import Any
 
 from rest_framework import serializers
 
-from accounts.models import Organisation, User
+from accounts.models import User
+from accounts.selectors import project_directory_for, project_workers_nameable_by, projects_acted_for_by
 from api.peer import schedule as sched
 from api.peer.bookings import EVENT_FIELDS
 from api.peer.models import Attendance, Booking, Event, GroupMembership, PeerGroup, Session
 from api.peer.services import schedule_of
+from core.fields import PROJECT_MESSAGE, WORKER_MESSAGE, ScopedPrimaryKeyRelatedField
 
 
 class PersonRefSerializer(serializers.ModelSerializer[User]):
@@ -70,7 +72,7 @@ class GroupSerializer(serializers.ModelSerializer[PeerGroup]):
 
 
 class GroupWriteSerializer(serializers.Serializer[Any]):
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
+    organisation = ScopedPrimaryKeyRelatedField(scope=projects_acted_for_by, message=PROJECT_MESSAGE, required=False)
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(required=False, allow_blank=True)
     min_age = serializers.IntegerField(min_value=5, max_value=25)
@@ -86,7 +88,9 @@ class GroupWriteSerializer(serializers.Serializer[Any]):
     start_time = serializers.TimeField(required=False, allow_null=True)
     end_time = serializers.TimeField(required=False, allow_null=True)
     is_active = serializers.BooleanField(required=False)
-    facilitators = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
+    facilitators = ScopedPrimaryKeyRelatedField(
+        scope=project_workers_nameable_by, message=WORKER_MESSAGE, many=True, required=False
+    )
 
 
 class MemberSerializer(serializers.ModelSerializer[GroupMembership]):
@@ -181,8 +185,10 @@ class EventSerializer(serializers.ModelSerializer[Event]):
 
 
 class EventWriteSerializer(serializers.Serializer[Any]):
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
-    open_to = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), many=True, required=False)
+    organisation = ScopedPrimaryKeyRelatedField(scope=projects_acted_for_by, message=PROJECT_MESSAGE, required=False)
+    open_to = ScopedPrimaryKeyRelatedField(
+        scope=project_directory_for, message="Choose another young carers project.", many=True, required=False
+    )
     kind = serializers.ChoiceField(choices=Event.Kind.choices)
     title = serializers.CharField(max_length=160)
     description = serializers.CharField(required=False, allow_blank=True)

@@ -24,6 +24,7 @@ from api.peer.tasks import schedule_session_reminders
 from audit.services import record_event
 from cases.models import YoungCarer
 from core.errors import Conflict, NotFound, ServiceError
+from core.fields import WORKER_MESSAGE
 from notifications.services import notify
 
 SHORT_NOTICE = timedelta(hours=2)
@@ -58,7 +59,7 @@ def _check_facilitators(users: Iterable[User], organisation_id: int) -> list[Use
     )
     for user in chosen:
         if user.pk not in staff:
-            raise ServiceError(f"{user.display_name} does not work for this project.", field="facilitators")
+            raise ServiceError(WORKER_MESSAGE, field="facilitators")
     return chosen
 
 

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import require_case_data_access
+from accounts.access import CaseDataPermission, require_case_data_access
 from api.wellbeing import questionnaires, selectors, services
 from api.wellbeing import serializers as s
 from api.wellbeing.access import (
@@ -77,6 +77,8 @@ class CheckInPagination(CursorPagination):
 
 class CheckInViewSet(ApiViewSet):
     """Quick check-ins: a young person sends them; they and their project's staff read them."""
+
+    permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     lookup_value_regex = r"[0-9a-fA-F-]{36}"
     pagination_class = CheckInPagination
@@ -231,6 +233,8 @@ class AlertFilter(filters.FilterSet):
 class AlertViewSet(ApiViewSet):
     """Safeguarding alerts for project staff: list, acknowledge, record the action, close."""
 
+    permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
+
     serializer_class = s.AlertSerializer
     filterset_class = AlertFilter
 
@@ -345,6 +349,8 @@ class AssignmentFilter(filters.FilterSet):
 class AssignmentViewSet(ApiViewSet):
     """Questionnaires due for young people. Staff assign (at assessment, repeating every 6 months by default)."""
 
+    permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
+
     serializer_class = s.AssignmentSerializer
     filterset_class = AssignmentFilter
 
@@ -394,6 +400,8 @@ class ResponseFilter(filters.FilterSet):
 
 class ResponseViewSet(ApiViewSet):
     """Answers to questionnaires, scored on submission against the version that was shown."""
+
+    permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     serializer_class = s.ResponseSerializer
     filterset_class = ResponseFilter

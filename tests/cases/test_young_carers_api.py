@@ -127,7 +127,8 @@ class TestCreate:
         response = client_for(cast.dev).post(
             "/api/v1/young-carers/", {**self.payload, "organisation": cast.riverside.pk}
         )
-        assert_error(response, 404)
+        error = assert_error(response, 400)
+        assert error["fields"] == {"organisation": ["Choose one of your projects."]}
         assert not YoungCarer.objects.filter(first_name="Lee").exists()
 
     def test_a_date_of_birth_in_the_future_is_refused(self, cast, client_for):

@@ -71,7 +71,8 @@ def test_bad_requests_are_refused(schools, client_for):
     client = client_for(schools.khan)
     assert_error(_request(client, schools, project=schools.eastbank.pk), 400)  # does not serve Northgate
     assert_error(_request(client, schools, year_groups=[15]), 400)
-    assert_error(_request(client_for(schools.ade), schools), 404)
+    other_school = assert_error(_request(client_for(schools.ade), schools), 400)
+    assert other_school["fields"] == {"school": ["Choose one of the schools you work with."]}
     pk = _request(client, schools).json()["id"]
     past = (timezone.now() - timedelta(days=1)).isoformat()
     assert_error(client_for(schools.priya).post(f"/api/v1/presentations/{pk}/schedule/", {"scheduled_for": past}), 400)

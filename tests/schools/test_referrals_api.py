@@ -129,7 +129,10 @@ def test_it_refuses_a_year_group_that_does_not_match_the_age(schools, client_for
 
 
 def test_a_school_cannot_refer_for_another_school_or_to_a_project_that_does_not_serve_it(schools, client_for):
-    assert_error(client_for(schools.ade).post("/api/v1/referrals/", mia_payload(schools), format="json"), 404)
+    other_school = assert_error(
+        client_for(schools.ade).post("/api/v1/referrals/", mia_payload(schools), format="json"), 400
+    )
+    assert other_school["fields"] == {"school": ["Choose one of your schools."]}
     error = assert_error(
         client_for(schools.khan).post(
             "/api/v1/referrals/", mia_payload(schools, project=schools.eastbank.pk), format="json"

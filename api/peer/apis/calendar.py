@@ -11,13 +11,13 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 
 from api.peer import calendar
 from api.peer.serializers import (
     CalendarStatusSerializer,
     CalendarUrlSerializer,
 )
+from core.throttling import SimpleRateThrottle
 from core.views import ApiView, actor
 
 # --- Calendar feeds ----------------------------------------------------------------------

@@ -15,13 +15,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from accounts.access import access_for
+from accounts.access import CaseDataPermission, access_for, chosen_or_only, project_seats, refuse_move
 from api.peer import bookings as booking_services
 from api.peer.access import (
     booking_for_actor,
     event_for_worker,
 )
-from api.peer.apis.common import local_day_start, project_for
+from api.peer.apis.common import local_day_start
 from api.peer.models import Booking, Event
 from api.peer.selectors import (
     bookings_visible_to,
@@ -41,7 +41,7 @@ from api.peer.serializers import (
 )
 from audit.services import record_access
 from cases.access import case_for_editor
-from core.errors import NotFound, ServiceError
+from core.errors import NotFound
 from core.filters import IdFilter
 from core.views import ApiView, ApiViewSet, actor, id_or_404
 
@@ -72,6 +72,8 @@ class EventFilter(filters.FilterSet):
 class EventViewSet(ApiViewSet):
     """Events: trips, carers days, residential breaks. Young carers see what they may book; workers run them."""
 
+    permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
+
     serializer_class = EventSerializer
     filterset_class = EventFilter
 
@@ -90,21 +92,21 @@ class EventViewSet(ApiViewSet):
 
     @extend_schema(request=EventWriteSerializer, responses={201: EventSerializer})
     def create(self, request: Request) -> Response:
-        serializer = EventWriteSerializer(data=request.data)
+        seats = project_seats(request.user)
+        serializer = EventWriteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        organisation = project_for(request, data)
+        organisation = chosen_or_only(data.pop("organisation", None), seats, field="organisation", label="project")
         event = booking_services.event_create(actor=actor(request), organisation=organisation, **data)
         return Response(EventSerializer(self._visible(event.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EventWriteSerializer, responses=EventSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         event = event_for_worker(request.user, id_or_404(pk))
-        serializer = EventWriteSerializer(data=request.data, partial=True)
+        serializer = EventWriteSerializer(data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        if "organisation" in data:
-            raise ServiceError("An event cannot move to another organisation.", field="organisation")
+        refuse_move(data)
         event = booking_services.event_update(actor=actor(request), event=event, **data)
         return Response(EventSerializer(self._visible(event.pk)).data)
 
@@ -166,6 +168,8 @@ class BookingFilter(filters.FilterSet):
 
 class BookingViewSet(ApiViewSet):
     """Bookings: a young carer's own, a worker's project's. Offers are accepted or declined; consent can be re-sent."""
+
+    permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     serializer_class = BookingSerializer
     filterset_class = BookingFilter

@@ -14,13 +14,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 
-from accounts.access import access_for
+from accounts.access import CaseDataPermission, access_for, chosen_or_only, project_seats, refuse_move
 from api.peer import services
 from api.peer.access import (
     group_for_worker,
     session_for_worker,
 )
-from api.peer.apis.common import local_day_start, project_for
+from api.peer.apis.common import local_day_start
 from api.peer.models import Attendance, PeerGroup, Session
 from api.peer.selectors import (
     attendance_visible_to,
@@ -45,7 +45,7 @@ from api.peer.serializers import (
 )
 from audit.services import record_access
 from cases.access import case_for_editor
-from core.errors import NotFound, ServiceError
+from core.errors import NotFound
 from core.filters import IdFilter
 from core.views import ApiViewSet, actor, id_or_404
 
@@ -54,6 +54,8 @@ from core.views import ApiViewSet, actor, id_or_404
 
 class GroupViewSet(ApiViewSet):
     """Peer groups. Young carers see their project's groups they may join or belong to; workers run their project's."""
+
+    permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     serializer_class = GroupSerializer
     filterset_fields = ["is_active"]
@@ -76,21 +78,21 @@ class GroupViewSet(ApiViewSet):
 
     @extend_schema(request=GroupWriteSerializer, responses={201: GroupSerializer})
     def create(self, request: Request) -> Response:
-        serializer = GroupWriteSerializer(data=request.data)
+        seats = project_seats(request.user)
+        serializer = GroupWriteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        organisation = project_for(request, data)
+        organisation = chosen_or_only(data.pop("organisation", None), seats, field="organisation", label="project")
         group = services.group_create(actor=actor(request), organisation=organisation, **data)
         return Response(GroupSerializer(self._fresh(group)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=GroupWriteSerializer, responses=GroupSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         group = group_for_worker(request.user, id_or_404(pk))
-        serializer = GroupWriteSerializer(data=request.data, partial=True)
+        serializer = GroupWriteSerializer(data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        if "organisation" in data:
-            raise ServiceError("A group cannot move to another organisation.", field="organisation")
+        refuse_move(data)
         group = services.group_update(actor=actor(request), group=group, **data)
         return Response(GroupSerializer(self._fresh(group)).data)
 
@@ -172,6 +174,8 @@ class CheckInThrottle(UserRateThrottle):
 class SessionViewSet(ApiViewSet):
     """Sessions: a young carer's own (groups they are in), a worker's project's. Moving and cancelling tell members."""
 
+    permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
+
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
 
@@ -252,6 +256,8 @@ class AttendanceFilter(filters.FilterSet):
 
 class AttendanceViewSet(ApiViewSet):
     """Attendance history: a young carer's own; a worker's project's, by young carer or group."""
+
+    permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     serializer_class = AttendanceSerializer
     filterset_class = AttendanceFilter
