@@ -14,6 +14,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from rest_framework import exceptions, permissions
 
+from accounts.credentials import MFA_PASSED
 from accounts.models import Membership, Organisation, Role
 from core.errors import NotFound, ServiceError
 
@@ -35,7 +36,8 @@ class Access:
     user_id: int
     seats: tuple[Seat, ...]
     young_carer_id: int | None
-    has_mfa: bool
+    has_mfa: bool  # an authenticator is set up
+    mfa_passed: bool  # the credential of this request passed the second factor
 
     @property
     def is_staff_member(self) -> bool:
@@ -86,7 +88,9 @@ def _load(user: Any) -> Access:
     )
     young_carer = getattr(user, "young_carer", None) if not seats else None
     has_mfa = bool(seats) and Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
-    return Access(user.pk, seats, young_carer.pk if young_carer else None, has_mfa)
+    passed = getattr(user, MFA_PASSED, None)
+    mfa_passed = has_mfa and (passed if passed is not None else True)
+    return Access(user.pk, seats, young_carer.pk if young_carer else None, has_mfa, mfa_passed)
 
 
 def access_for(user: Any) -> Access:
@@ -105,14 +109,21 @@ def forget_access(user: Any) -> None:
 
 
 class MFARequired(exceptions.PermissionDenied):
-    default_detail = "Set up two-factor authentication (an authenticator app) before reading case data."
+    default_detail = (
+        "Sign in with your second factor (an authenticator app) before reading case data; "
+        "set one up first if you have none."
+    )
     default_code = "mfa_required"
 
 
 def require_case_data_access(user: Any) -> Access:
-    """Staff must have TOTP before any read of case data. Young carers read their own without it."""
+    """Staff must have signed in with their second factor before any read of case data.
+
+    Having an authenticator is not enough: the session (or the JWT issued from it) must have
+    passed it. Young carers read their own data without one.
+    """
     access = access_for(user)
-    if access.is_staff_member and not access.has_mfa and not settings.DEMO_RELAX_MFA:
+    if access.is_staff_member and not access.mfa_passed and not settings.DEMO_RELAX_MFA:
         raise MFARequired()
     return access
 

@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from accounts import receivers  # noqa: F401  (closes live sockets when a credential ends)
         from accounts.models import Invitation, Membership, Organisation
 
         auditlog.register(Organisation)

@@ -1,4 +1,10 @@
-"""DRF authentication on allauth headless tokens (session token and JWT), stamping the audit context."""
+"""DRF authentication on allauth headless tokens (session token and JWT), stamping the audit context.
+
+Each class also records on the user whether its credential passed the second factor
+(``accounts.access.mark_credential``) and ends a staff session left idle too long
+(``accounts.sessions``). The browser session's idle timeout is enforced by
+``accounts.middleware.StaffIdleTimeoutMiddleware`` before any view runs.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,13 @@ from allauth.headless.contrib.rest_framework.authentication import (
     JWTTokenAuthentication,
     XSessionTokenAuthentication,
 )
+from allauth.headless.tokens.strategies.jwt.internal import get_token_session
 from django.contrib.sessions.backends.base import SessionBase
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
+from accounts.credentials import MFA_CLAIM, mark_credential, session_passed_mfa
+from accounts.sessions import end_session, idle_expired
 from audit.context import update as update_audit_context
 
 
@@ -23,7 +32,15 @@ def _stamp(result: tuple[Any, Any] | None) -> tuple[Any, Any] | None:
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:  # type: ignore[override]
-        return _stamp(super().authenticate(request))
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, session = result
+        if idle_expired(session, user):
+            end_session(session)
+            return None
+        mark_credential(user, mfa_passed=session_passed_mfa(session, user))
+        return _stamp(result)
 
     def authenticate_header(self, request: Request) -> str:
         return "X-Session-Token"
@@ -31,14 +48,26 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
 
 class JWTAuthentication(JWTTokenAuthentication):
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
-        return _stamp(super().authenticate(request))
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, payload = result
+        session = get_token_session(payload)
+        if session is not None and idle_expired(session, user):
+            end_session(session)
+            return None
+        mark_credential(user, mfa_passed=payload.get(MFA_CLAIM) is True)
+        return _stamp(result)
 
 
 class BrowserSessionAuthentication(SessionAuthentication):
     """The portal and the browsable API, signed in through allauth's browser client (CSRF enforced)."""
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:  # type: ignore[override]
-        return _stamp(super().authenticate(request))
+        result = super().authenticate(request)
+        if result is not None:
+            mark_credential(result[0], mfa_passed=session_passed_mfa(request._request.session, result[0]))
+        return _stamp(result)
 
 
 def session_key_of(request: Request) -> str:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from audit.context import audit_context
+from core.clientip import client_ip
 
 
 def client_of(request: HttpRequest) -> str:
@@ -30,7 +31,7 @@ class AuditContextMiddleware:
         with audit_context(
             actor=actor,
             client=client_of(request),
-            remote_addr=request.META.get("REMOTE_ADDR"),
+            remote_addr=client_ip(request) or None,
             user_agent=request.headers.get("User-Agent", "")[:255],
         ):
             return self.get_response(request)

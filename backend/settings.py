@@ -7,6 +7,7 @@ cache and the channel layer.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -173,6 +174,12 @@ PUSH_LEASE_SECONDS = env_int("PUSH_LEASE_SECONDS", 90, minimum=10)
 PUSH_URGENT_RETRY_CAP_SECONDS = env_int("PUSH_URGENT_RETRY_CAP_SECONDS", 30, minimum=1)
 # --- Push delivery faults (end) -----------------------------------------------------------
 
+# --- Safeguarding alert escalation (begin; api/wellbeing, docs/wellbeing.md) ---------------
+ALERT_ESCALATION_MINUTES = env_int("ALERT_ESCALATION_MINUTES", 30, minimum=1)  # raised -> managers, and again
+ALERT_MAX_ESCALATIONS = env_int("ALERT_MAX_ESCALATIONS", 2, minimum=1)
+ALERT_REMINDER_MINUTES = env_int("ALERT_REMINDER_MINUTES", 60, minimum=5)  # then until someone acknowledges
+# --- Safeguarding alert escalation (end) ---------------------------------------------------
+
 # --- Auth -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -197,7 +204,10 @@ ACCOUNT_EMAIL_VERIFICATION = "none"  # the invitation went to a known address
 ACCOUNT_PREVENT_ENUMERATION = False  # signing up needs an invitation; say plainly what is wrong
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Failed sign-ins: per real client address, per account from one address (accounts.adapter), and
+    # per account from anywhere (looser, so a stranger cannot lock a worker out quickly).
     "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": "30/h/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reauthenticate": "10/m/user",
@@ -209,7 +219,7 @@ MFA_TOTP_ISSUER = "Riverside Young Carers"
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = True
-HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.jwt.JWTTokenStrategy"  # noqa: S105
+HEADLESS_TOKEN_STRATEGY = "accounts.tokens.TokenStrategy"  # noqa: S105 - allauth JWT, with the MFA claim and reuse detection
 HEADLESS_JWT_ALGORITHM = "RS256"
 HEADLESS_JWT_ACCESS_TOKEN_EXPIRES_IN = env_int("JWT_ACCESS_TOKEN_SECONDS", 300, minimum=30)
 HEADLESS_JWT_REFRESH_TOKEN_EXPIRES_IN = env_int("JWT_REFRESH_TOKEN_SECONDS", 60 * 60 * 24 * 30, minimum=300)
@@ -392,6 +402,52 @@ if not DEBUG and not TESTING:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]
+
+# --- Sign-in, sessions, proxies and headers (docs/security.md, docs/operations.md) ------------
+# Reverse proxies whose X-Forwarded-For we believe (addresses or CIDRs, comma-separated).
+# Empty: the header is ignored and the connection address is the client (core.clientip).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
+# A staff session (browser, app session token or JWT) unused this long ends (accounts.sessions).
+STAFF_IDLE_TIMEOUT_MINUTES = env_int("STAFF_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
+)
+MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(2, "core.middleware.SecurityHeadersMiddleware")
+
+# The allauth API spec page, served from Swagger UI in drf-spectacular-sidecar (no CDN).
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = "accounts/allauth_openapi.html"
+# No inline script anywhere (the docs pages load theirs from /static/). Inline styles are allowed:
+# the admin, Swagger UI and the consent page set them, and they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Nothing here needs the camera, microphone, location or payments (core.middleware).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=(), display-capture=(), fullscreen=(self)"
+)
+# Responses under these paths hold personal data: never stored by a browser or a proxy.
+NO_STORE_PATH_PREFIXES = ("/api/", "/_allauth/")
 
 LOGGING = {
     "version": 1,
