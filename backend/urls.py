@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from api.peer.pages import parent_consent
 from core.errors import api_not_found
 from core.views import health, ready
+from schools.pages import self_identify
 
 urlpatterns = [
     path("health/", health, name="health"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("api/v1/", include("api.urls")),
     path("consent/<str:token>/", parent_consent, name="parent-consent"),  # the parent's emailed link
+    re_path(r"^self-identify/(?P<token>[\w-]{8,64})/?$", self_identify, name="self-identify"),  # the QR code's link
     re_path(r"^api/", api_not_found),  # after every API route: an unknown API path answers in the error shape
 ]
 handler400 = "core.errors.api_bad_request"

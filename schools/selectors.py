@@ -85,7 +85,7 @@ def triage_queue(user: Any, project_ids: Iterable[int] | None = None) -> QuerySe
 
 @dataclass(frozen=True)
 class Duplicate:
-    kind: str  # "referral" or "case"
+    kind: str  # "referral", "case" or "self_identification"
     id: int
     first_name: str
     last_name: str
@@ -110,10 +110,44 @@ def same_pupil_name(first: str, last: str, other_first: str, other_last: str) ->
     )
 
 
+def _score(wanted: str, first_name: str, last_name: str) -> float:
+    return round(fuzz.token_sort_ratio(wanted, f"{first_name} {last_name}", processor=utils.default_process), 1)
+
+
+def _self_identifications_like(referral: Referral) -> list[Duplicate]:
+    """The pupil's own "I think I'm a young carer" at the same school, to the same project.
+
+    Pupils give no date of birth and often no last name: a close first name is enough when
+    the last name is missing, and the year group must agree when both give one.
+    """
+    rows = SelfIdentification.objects.filter(school_id=referral.school_id, project_id=referral.project_id)
+    if referral.self_identification_id:
+        rows = rows.exclude(pk=referral.self_identification_id)
+    if referral.year_group is not None:
+        rows = rows.filter(Q(year_group=referral.year_group) | Q(year_group__isnull=True))
+    wanted = f"{referral.first_name} {referral.last_name}"
+    return [
+        Duplicate("self_identification", row.pk, row.first_name, row.last_name, row.status, _score(wanted, *names))
+        for row in rows.only("id", "first_name", "last_name", "status")
+        if _pupil_gave_name(referral, names := (row.first_name, row.last_name))
+    ]
+
+
+def _pupil_gave_name(referral: Referral, names: tuple[str, str]) -> bool:
+    first, last = names
+    if last:
+        return same_pupil_name(referral.first_name, referral.last_name, first, last)
+    return _close(referral.first_name, first)
+
+
 def possible_duplicates(referral: Referral) -> list[Duplicate]:
-    """Other referrals and records of the same pupil: same date of birth and school, names within a typo or two."""
-    if referral.date_of_birth is None or referral.project_id is None:
+    """Other referrals, records and self-identifications of the same pupil: same school, names within a typo or
+    two, and the same date of birth where both have one."""
+    if referral.project_id is None:
         return []
+    found = _self_identifications_like(referral)
+    if referral.date_of_birth is None:
+        return sorted(found, key=lambda d: (-d.score, d.kind, d.id))
     others = (
         Referral.objects.filter(
             project_id=referral.project_id, school_id=referral.school_id, date_of_birth=referral.date_of_birth
@@ -126,16 +160,9 @@ def possible_duplicates(referral: Referral) -> list[Duplicate]:
         organisation_id=referral.project_id, school_id=referral.school_id, date_of_birth=referral.date_of_birth
     ).only("id", "first_name", "last_name", "status")
     wanted = f"{referral.first_name} {referral.last_name}"
-    found = [
+    found += [
         Duplicate(
-            kind,
-            row.pk,
-            row.first_name,
-            row.last_name,
-            row.status,
-            round(
-                fuzz.token_sort_ratio(wanted, f"{row.first_name} {row.last_name}", processor=utils.default_process), 1
-            ),
+            kind, row.pk, row.first_name, row.last_name, row.status, _score(wanted, row.first_name, row.last_name)
         )
         for kind, rows in (("case", cases), ("referral", others))
         for row in rows

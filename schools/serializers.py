@@ -261,7 +261,7 @@ class ReferralQueueItemSerializer(serializers.ModelSerializer[Referral]):
 
 
 class ReferralDuplicateSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=["referral", "case"])
+    kind = serializers.ChoiceField(choices=["referral", "case", "self_identification"])
     id = serializers.IntegerField()
     first_name = serializers.CharField()
     last_name = serializers.CharField()
@@ -336,7 +336,7 @@ class PresentationSerializer(serializers.ModelSerializer[Presentation]):
 
 
 def self_identification_url(presentation: Presentation) -> str:
-    """The page a pupil reaches from the QR code; it posts to /api/v1/self-identifications/."""
+    """The page a pupil reaches from the QR code (``schools.pages``); apps may post to /api/v1/self-identifications/."""
     return f"{settings.PUBLIC_BASE_URL}/self-identify/{presentation.token}"
 
 

@@ -19,8 +19,11 @@ class SelfIdentificationThrottle(SimpleRateThrottle):
     rate = "60/hour"
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
-        data = request.data if isinstance(request.data, dict) else {}
-        token = str(view.kwargs.get("token") or data.get("token", ""))[:64]
+        token = view.kwargs.get("token")  # in the URL: the form's page; read first, so no body is parsed for it
+        if not token:
+            data = request.data if isinstance(request.data, dict) else {}
+            token = data.get("token", "")
+        token = str(token)[:64]
         return self.cache_format % {"scope": self.scope, "ident": f"{self.get_ident(request)}:{token}"}
 
 

@@ -455,7 +455,16 @@ def referral_decline(*, actor: User, referral: Referral, reason: str, message: s
     return referral
 
 
-MERGE_FILL = ("gender", "postcode", "ethnicity", "impact_notes", "pupil_views", "parent_name", "parent_relationship")
+MERGE_FILL = (
+    "gender",
+    "postcode",
+    "ethnicity",
+    "impact_notes",
+    "pupil_views",
+    "parent_name",
+    "parent_relationship",
+    "self_identification_id",  # the pupil's own words stay reachable from the referral that is kept
+)
 
 
 @transaction.atomic
