@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -13,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts import services
 from accounts.access import access_for
+from accounts.delivery import render_letter_pdf
 from accounts.models import MANAGING_ROLES, Invitation, Membership, Organisation
 from accounts.selectors import invitations_visible_to, members_of, organisations_visible_to
 from accounts.serializers import (
@@ -142,11 +145,23 @@ class InvitationViewSet(ApiViewSet):
             invitation, token = services.invitation_create_for_staff(
                 actor=actor(request), organisation=organisation, role=data["role"], email=data["email"]
             )
-        invitation.token = token  # type: ignore[attr-defined]
+        # An emailed code goes to the invitee alone, so the address on the invitation is proven at sign-up.
+        invitation.token = None if invitation.email else token  # type: ignore[attr-defined]
         return Response(InvitationCreatedSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=InvitationSerializer)
     @action(detail=True, methods=["post"])
+    @extend_schema(request=None, responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
+    @action(detail=True, methods=["post"])
+    def letter(self, request: Request, pk: str) -> HttpResponse:
+        """A printable letter with a fresh code and its QR code, for a young person without email.
+        The code it replaces stops working."""
+        invitation, token = services.invitation_reissue_code(actor=actor(request), invitation=self._get(pk))
+        response = HttpResponse(render_letter_pdf(invitation, token), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="invitation-{invitation.pk}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
     def revoke(self, request: Request, pk: str) -> Response:
         invitation = services.invitation_revoke(actor=actor(request), invitation=self._get(pk))
         return Response(InvitationSerializer(invitation).data)

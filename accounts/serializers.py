@@ -95,10 +95,20 @@ class InvitationSerializer(serializers.ModelSerializer[Invitation]):
 
 
 class InvitationCreatedSerializer(InvitationSerializer):
-    token = serializers.CharField(read_only=True, help_text="Shown once. The invitee enters it at sign-up.")
+    token = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Shown once, only when nothing was emailed (a young person without email): the invitee enters it "
+        "at sign-up. An emailed invitation carries its code to the invitee alone, so this is null.",
+    )
+    emailed = serializers.SerializerMethodField()
 
     class Meta(InvitationSerializer.Meta):
-        fields = [*InvitationSerializer.Meta.fields, "token"]
+        fields = [*InvitationSerializer.Meta.fields, "token", "emailed"]
+
+    def get_emailed(self, invitation: Invitation) -> bool:
+        """The invitation leaves by email once saved; without an address, print a letter (POST .../letter/)."""
+        return bool(invitation.email)
 
 
 class InvitationCreateSerializer(serializers.Serializer[Any]):

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.access import PROJECT_STAFF_ROLES, access_for, forget_access
+from accounts.access import PROJECT_STAFF_ROLES, Access, access_for, forget_access, require_case_data_access
+from accounts.delivery import send_email_on_commit
 from accounts.models import MANAGING_ROLES, ROLES_BY_KIND, Invitation, Membership, Organisation, Role, User
 from accounts.sockets import close_user_sockets_on_commit
 from core.errors import Conflict, NotFound, ServiceError
@@ -56,28 +57,43 @@ def invitation_create_for_young_carer(*, actor: User, case: Any, email: str = ""
         created_by=actor,
         expires_at=timezone.now() + settings.INVITATION_TTL,
     )
+    send_email_on_commit(invitation, token)
     return invitation, token
 
 
 def can_invite_staff(actor: User, organisation: Organisation, role: str) -> bool:
+    """Who may bring someone into an organisation, with which role.
+
+    Only an organisation's admin grants its admin role. A school's staff are invited by its young carers
+    lead, or by a manager of a project the school has agreed to work with (an accepted link). Projects and
+    adult services invite through their own managers.
+    """
     if actor.is_superuser:
         return True
     access = access_for(actor)
-    if access.holds(organisation.pk, Role.PROJECT_MANAGER, Role.ADMIN):
+    if access.holds(organisation.pk, Role.ADMIN):
         return True
-    # A school's young carers lead invites their own school's staff; a project worker may invite school staff.
-    school_roles = {Role.SCHOOL_STAFF, Role.SCHOOL_LEAD}
-    if organisation.kind == Organisation.Kind.SCHOOL and role in school_roles:
-        return access.holds(organisation.pk, Role.SCHOOL_LEAD) or bool(access.project_ids)
-    return False
+    if role == Role.ADMIN:
+        return False
+    if organisation.kind == Organisation.Kind.SCHOOL:
+        return access.holds(organisation.pk, Role.SCHOOL_LEAD) or _manages_a_project_serving(access, organisation)
+    return access.holds(organisation.pk, Role.PROJECT_MANAGER)
+
+
+def _manages_a_project_serving(access: Access, school: Organisation) -> bool:
+    from schools.access import project_ids_serving  # schools builds on accounts, not the other way round
+
+    return bool(access.managed_project_ids & project_ids_serving(school.pk))
 
 
 @transaction.atomic
 def invitation_create_for_staff(
     *, actor: User, organisation: Organisation, role: str, email: str
 ) -> tuple[Invitation, str]:
+    """Invite someone to a staff role. Refused exactly like a missing organisation; the inviter needs MFA."""
     if not can_invite_staff(actor, organisation, role):
         raise NotFound()
+    require_case_data_access(actor)
     if role not in ROLES_BY_KIND[organisation.kind]:
         raise ServiceError(
             f"The role {role!r} does not exist in a {organisation.get_kind_display().lower()}.", field="role"
@@ -95,6 +111,23 @@ def invitation_create_for_staff(
         created_by=actor,
         expires_at=timezone.now() + settings.INVITATION_TTL,
     )
+    send_email_on_commit(invitation, token)
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_reissue_code(*, actor: User, invitation: Invitation) -> tuple[Invitation, str]:
+    """A fresh code for a pending young carer invitation (for a printed letter); the old code stops working."""
+    if invitation.kind != Invitation.Kind.YOUNG_CARER or not access_for(actor).holds(
+        invitation.organisation_id, *PROJECT_STAFF_ROLES
+    ):
+        raise NotFound()
+    require_case_data_access(actor)
+    if invitation.state != "pending":
+        raise Conflict(f"The invitation is {invitation.state}; send a new one.", code="not_pending")
+    token, token_hash = _new_token()
+    invitation.token_hash = token_hash
+    invitation.save(update_fields=["token_hash"])
     return invitation, token
 
 
