@@ -1,10 +1,11 @@
 """The OpenAPI schema says what the API really does: its error responses, ``Idempotency-Key`` and public descriptions.
 
 drf-spectacular documents only the success response of each operation. Every operation here can also answer in
-the one error shape (``core.errors``), and which statuses it can give follows from the view: an operation that needs
-a signed-in caller can answer 401 and 403, one with an id in its path 404 (the same body for "missing" and "not
-yours"), one that takes input 400, a throttled one 429, and every POST honours ``Idempotency-Key`` (409 while the
-first request with that key runs, 422 when the key is reused with another body).
+the one error shape (``core.errors``), and which statuses it can give follows from the view: every operation can answer
+400 (input it cannot read) and 404 (an id it cannot show: the same body for "missing" and "not yours", or a page past
+the last), one that needs a signed-in caller 401 and 403, one that takes a body 415, a throttled one 429, and every
+POST honours ``Idempotency-Key`` (409 while the first request with that key runs, 422 when the key is reused with
+another body).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import inspect
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -25,7 +25,9 @@ ERROR_DESCRIPTIONS = {
     "401": "Not signed in, or the token has expired or been revoked.",
     "403": "Signed in but refused for the whole operation: `mfa_required` when a staff session has not passed "
     "the second factor, `permission_denied` when the caller's role may not use it.",
-    "404": "Not found. The same answer whether the object does not exist or the caller may not see it.",
+    "404": "Not found: an id in the path or the body, or a page past the last. The same answer whether the object "
+    "does not exist or the caller may not see it.",
+    "415": "The body is not JSON (only the upload endpoints take multipart/form-data).",
     "409": "A conflict: a request with the same `Idempotency-Key` is still running, or the object is not in a state "
     "that allows this step.",
     "422": "The `Idempotency-Key` was already used with a different body.",
@@ -65,7 +67,7 @@ class ApiAutoSchema(AutoSchema):
             parameters.append(
                 OpenApiParameter(
                     HEADER,
-                    OpenApiTypes.STR,
+                    {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
                     OpenApiParameter.HEADER,
                     required=False,
                     description=f"Up to {MAX_KEY_LENGTH} characters. Sending the same key with the same body again "
@@ -82,13 +84,13 @@ class ApiAutoSchema(AutoSchema):
         return responses
 
     def error_statuses(self) -> list[str]:
-        statuses = []
-        if self.method in ("POST", "PUT", "PATCH") or self._has_query_parameters():
-            statuses.append("400")
+        """Any operation can meet input it cannot read (a malformed id, filter or body) and an id it cannot show."""
+        statuses = ["400"]
         if not self._is_open():
             statuses += ["401", "403"]
-        if "{" in self.path:
-            statuses.append("404")
+        statuses.append("404")
+        if self.method in ("POST", "PUT", "PATCH"):
+            statuses.append("415")
         if self.method == "POST":
             statuses += ["409", "422"]
         if self.view.get_throttles():
@@ -97,6 +99,3 @@ class ApiAutoSchema(AutoSchema):
 
     def _is_open(self) -> bool:
         return any(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
-
-    def _has_query_parameters(self) -> bool:
-        return any(parameter["in"] == "query" for parameter in self._get_parameters())
