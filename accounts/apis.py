@@ -117,6 +117,7 @@ class InvitationViewSet(ApiViewSet):
 
     serializer_class = InvitationSerializer
     queryset = Invitation.objects.none()  # for the schema; requests use get_queryset()
+    audited_read = {"list": "invitation.list", "retrieve": "invitation.read"}
 
     def get_queryset(self) -> QuerySet[Invitation]:
         return invitations_visible_to(actor(self.request))

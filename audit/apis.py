@@ -31,11 +31,14 @@ class AuditFilter(filters.FilterSet):
 
 
 class AuditViewSet(ApiViewSet):
-    """The audit trail of the organisations you manage (managers and admins only; MFA required)."""
+    """The audit trail of the organisations you manage (managers and admins only; MFA required).
+
+    Entries of records you may not open show which fields changed but not their values (``values_hidden``)."""
 
     serializer_class = AuditEntrySerializer
     queryset = AuditEntry.objects.none()  # for the schema; requests use get_queryset()
     filterset_class = AuditFilter
+    audited_read = {"list": "audit.list"}  # reading the trail is itself in the trail
 
     def get_queryset(self) -> QuerySet[AuditEntry]:
         require_case_data_access(self.request.user)

@@ -52,3 +52,7 @@ class AuditEntry(AbstractLogEntry):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit entries cannot be deleted")
+
+    def get_additional_data(self) -> dict[str, Any]:
+        """A read of an entry belongs to the same organisation and case as the entry."""
+        return {"organisation_id": self.organisation_id, "case_id": self.case_id}

@@ -13,7 +13,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import CaseDataPermission, chosen_or_only, project_seats, refuse_move
-from audit.services import record_access
 from cases import services
 from cases.access import case_for_editor, case_for_reader
 from cases.models import CaringRole, Consent, YoungCarer
@@ -60,6 +59,12 @@ class YoungCarerViewSet(ApiViewSet):
     filterset_class = YoungCarerFilter
     serializer_class = YoungCarerSerializer
     queryset = YoungCarer.objects.none()  # for the schema; requests use get_queryset()
+    audited_read = {
+        "list": "case.list",
+        "retrieve": "case.read",
+        "caring_roles": "caring_roles.read",
+        "consents": "consents.read",
+    }
 
     def get_queryset(self) -> QuerySet[YoungCarer]:
         return young_carers_visible_to(self.request.user)
@@ -69,12 +74,10 @@ class YoungCarerViewSet(ApiViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         assert page is not None
-        record_access(actor=actor(request), instances=page, event="case.list")
         return self.get_paginated_response(YoungCarerListSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         case = self._readable(pk, with_roles=True)
-        record_access(actor=actor(request), instances=[case], event="case.read")
         return Response(YoungCarerSerializer(case).data)
 
     @extend_schema(request=YoungCarerWriteSerializer, responses={201: YoungCarerSerializer})

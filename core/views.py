@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import idempotency
+from core.audited import AuditedReadMixin
 from core.errors import NotFound
 from core.redis import redis_ping
 
@@ -71,23 +72,23 @@ class IdempotentMixin:
         return response
 
 
-class ApiView(IdempotentMixin, APIView):
+class ApiView(AuditedReadMixin, IdempotentMixin, APIView):
     pass
 
 
-class ApiGenericView(IdempotentMixin, generics.GenericAPIView):  # type: ignore[type-arg]
+class ApiGenericView(AuditedReadMixin, IdempotentMixin, generics.GenericAPIView):  # type: ignore[type-arg]
     pass
 
 
-class ApiViewSet(IdempotentMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class ApiViewSet(AuditedReadMixin, IdempotentMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
     pass
 
 
-class ApiModelViewSet(IdempotentMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class ApiModelViewSet(AuditedReadMixin, IdempotentMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
     pass
 
 
-class ApiReadOnlyViewSet(IdempotentMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class ApiReadOnlyViewSet(AuditedReadMixin, IdempotentMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     pass
 
 

@@ -49,6 +49,7 @@ class NotificationViewSet(ApiViewSet):
 
     serializer_class = NotificationSerializer
     pagination_class = InboxPagination
+    audited_read = {"list": "inbox.list", "retrieve": "inbox.read"}  # staff inbox items name children
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> Any:

@@ -17,7 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import CaseDataPermission, project_seats
-from audit.services import record_access
 from cases.access import case_for_editor
 from core.filters import IdFilter
 from core.views import ApiView, ApiViewSet, actor, id_or_404
@@ -52,6 +51,11 @@ class TransitionViewSet(ApiViewSet):
     filterset_class = TransitionFilter
     serializer_class = s.TransitionSerializer
     queryset = Transition.objects.none()
+    audited_read = {
+        "list": "transition.list",
+        "retrieve": "transition.read",
+        "at_risk": "transition.at_risk",
+    }
 
     def get_queryset(self) -> QuerySet[Transition]:
         if getattr(self, "swagger_fake_view", False):
@@ -68,12 +72,11 @@ class TransitionViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        record_access(actor=actor(request), instances=page, event="transition.list")
         return self.get_paginated_response(s.TransitionListSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         transition = self._staff(pk)
-        record_access(actor=actor(request), instances=[transition], event="transition.read")
+        self.object = transition
         return self._detail(transition)
 
     @extend_schema(request=s.OpenSerializer, responses={201: s.TransitionSerializer})
@@ -147,7 +150,6 @@ class TransitionViewSet(ApiViewSet):
     @action(detail=False, methods=["get"], url_path="at-risk", pagination_class=None, filterset_class=None)
     def at_risk(self, request: Request) -> Response:
         rows = selectors.at_risk_for(request.user)
-        record_access(actor=actor(request), instances=[row.case for row in rows], event="transition.at_risk")
         return Response(s.AtRiskSerializer(rows, many=True).data)
 
     @extend_schema(responses=s.FiguresSerializer)
@@ -159,7 +161,6 @@ class TransitionViewSet(ApiViewSet):
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def mine(self, request: Request) -> Response:
         case, transition = selectors.mine_for(request.user)
-        record_access(actor=actor(request), instances=[transition or case], event="transition.mine")
         return Response(s.MineSerializer(my_transition(case, transition, timezone.localdate())).data)
 
     @extend_schema(request=s.QuestionSerializer, responses={202: None})
@@ -185,6 +186,7 @@ class HandoverViewSet(ApiViewSet):
     filterset_class = HandoverFilter
     serializer_class = s.HandoverSerializer
     queryset = Handover.objects.none()
+    audited_read = {"list": "handover.list", "retrieve": "handover.read"}
 
     def get_queryset(self) -> QuerySet[Handover]:
         if getattr(self, "swagger_fake_view", False):
@@ -195,12 +197,10 @@ class HandoverViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        record_access(actor=actor(request), instances=page, event="handover.list")
         return self.get_paginated_response(s.HandoverSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         handover = handover_for_reader(request.user, id_or_404(pk))
-        record_access(actor=actor(request), instances=[handover], event="handover.read")
         return Response(s.HandoverSerializer(handover).data)
 
     @extend_schema(request=s.AcceptSerializer, responses=s.HandoverSerializer)
@@ -234,18 +234,22 @@ class HandoverViewSet(ApiViewSet):
 class HandoverPackView(ApiView):
     """The hand-over pack as JSON. Every view is audited."""
 
+    audited_read = "handover.pack"
+
     permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
         handover = handover_for_reader(request.user, pk, pack=True)
         pack = selectors.handover_pack(handover)
-        record_access(actor=actor(request), instances=[handover, handover.transition.case], event="handover.pack")
+        self.object_list = [handover, handover.transition.case]
         return Response(pack)
 
 
 class HandoverPackPdfView(ApiView):
     """The hand-over pack as a PDF. Every download is audited."""
+
+    audited_read = "handover.pack_pdf"
 
     permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
@@ -253,7 +257,7 @@ class HandoverPackPdfView(ApiView):
     def get(self, request: Request, pk: int) -> HttpResponse:
         handover = handover_for_reader(request.user, pk, pack=True)
         pack = selectors.handover_pack(handover)
-        record_access(actor=actor(request), instances=[handover, handover.transition.case], event="handover.pack_pdf")
+        self.object_list = [handover, handover.transition.case]
         response = HttpResponse(render_pack_pdf(pack), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="handover-{handover.pk}.pdf"'
         response["Cache-Control"] = "no-store"

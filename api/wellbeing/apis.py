@@ -27,7 +27,6 @@ from api.wellbeing.access import (
     words_visible,
 )
 from api.wellbeing.models import Alert, InstrumentVersion, MoodTag, RiskPhrase
-from audit.services import record_access
 from cases.access import case_for_editor, case_for_reader
 from cases.models import YoungCarer
 from core.errors import NotFound, ServiceError
@@ -84,13 +83,19 @@ class CheckInViewSet(ApiViewSet):
     pagination_class = CheckInPagination
     serializer_class = s.MoodCheckInSerializer
     queryset = selectors.CheckIn.objects.none()
+    audited_read = {
+        "list": "checkins.read",
+        "retrieve": "checkin.read",
+        "trends": "checkins.trends",
+        "caseload": "caseload.read",
+    }
 
     @extend_schema(parameters=[CASE_PARAM], responses=s.MoodCheckInSerializer(many=True))
     def list(self, request: Request) -> Response:
         case = _case_from_query(request)
         page = self.paginate_queryset(selectors.checkins_of(case))
         assert page is not None
-        record_access(actor=request.user, instances=[case], event="checkins.read")
+        self.object = case
         data = s.MoodCheckInSerializer(page, many=True, context={"show_words": _words_rule(request.user, [case])}).data
         return self.get_paginated_response(data)
 
@@ -99,7 +104,6 @@ class CheckInViewSet(ApiViewSet):
         if checkin is None:
             raise NotFound()
         case = case_for_reader(request.user, checkin.case_id)
-        record_access(actor=request.user, instances=[checkin], event="checkin.read")
         return Response(
             s.MoodCheckInSerializer(checkin, context={"show_words": _words_rule(request.user, [case])}).data
         )
@@ -124,7 +128,7 @@ class CheckInViewSet(ApiViewSet):
     @action(detail=False, methods=["get"])
     def trends(self, request: Request) -> Response:
         case = _case_from_query(request)
-        record_access(actor=request.user, instances=[case], event="checkins.trends")
+        self.object = case
         return Response(s.TrendsSerializer(selectors.trends_for(case)).data)
 
     @extend_schema(
@@ -134,7 +138,7 @@ class CheckInViewSet(ApiViewSet):
     def caseload(self, request: Request) -> Response:
         services.caseload_role_ok(request.user)
         rows, since = selectors.caseload_for(request.user)
-        record_access(actor=request.user, instances=[row.case for row in rows], event="caseload.read")
+        self.object_list = rows
         return Response(s.CaseloadSerializer({"last_viewed_at": since, "results": rows}).data)
 
 
@@ -236,6 +240,7 @@ class AlertViewSet(ApiViewSet):
     permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     serializer_class = s.AlertSerializer
+    audited_read = {"list": "alert.list", "retrieve": "alert.read"}
     filterset_class = AlertFilter
 
     queryset = Alert.objects.none()
@@ -252,12 +257,11 @@ class AlertViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        record_access(actor=request.user, instances=page, event="alert.list")
         return self.get_paginated_response(self._render(page))
 
     def retrieve(self, request: Request, pk: str) -> Response:
         alert = alert_for_staff(request.user, id_or_404(pk))
-        record_access(actor=request.user, instances=[alert], event="alert.read")
+        self.object = alert
         return Response(self._render([alert])[0])
 
     @extend_schema(request=None, responses=s.AlertSerializer)
@@ -353,6 +357,7 @@ class AssignmentViewSet(ApiViewSet):
 
     serializer_class = s.AssignmentSerializer
     filterset_class = AssignmentFilter
+    audited_read = {"list": "assignment.list", "retrieve": "assignment.read"}
 
     queryset = selectors.Assignment.objects.none()
 
@@ -404,6 +409,11 @@ class ResponseViewSet(ApiViewSet):
     permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     serializer_class = s.ResponseSerializer
+    audited_read = {
+        "list": "questionnaire_response.list",
+        "retrieve": "questionnaire_response.read",
+        "scores": "questionnaire_scores.read",
+    }
     filterset_class = ResponseFilter
 
     queryset = selectors.QuestionnaireResponse.objects.none()
@@ -416,14 +426,12 @@ class ResponseViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        record_access(actor=request.user, instances=page, event="questionnaire_response.list")
         return self.get_paginated_response(s.ResponseSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         response = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if response is None:
             raise NotFound()
-        record_access(actor=request.user, instances=[response], event="questionnaire_response.read")
         return Response(s.ResponseSerializer(response).data)
 
     @extend_schema(request=s.ResponseInputSerializer, responses={201: s.ResponseResultSerializer})
@@ -449,5 +457,5 @@ class ResponseViewSet(ApiViewSet):
     @action(detail=False, methods=["get"], pagination_class=None)
     def scores(self, request: Request) -> Response:
         case = _case_from_query(request)
-        record_access(actor=request.user, instances=[case], event="questionnaire_scores.read")
+        self.object = case
         return Response(s.ScoreSummarySerializer(selectors.scores_for_case(case), many=True).data)

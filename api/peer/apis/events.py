@@ -39,7 +39,6 @@ from api.peer.serializers import (
     ParentConsentRequestSerializer,
     ResendConsentSerializer,
 )
-from audit.services import record_access
 from cases.access import case_for_editor
 from core.errors import NotFound
 from core.filters import IdFilter
@@ -75,6 +74,7 @@ class EventViewSet(ApiViewSet):
     permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     serializer_class = EventSerializer
+    audited_read = {"bookings": "peer.bookings.read"}
     filterset_class = EventFilter
 
     def get_queryset(self) -> QuerySet[Event]:
@@ -148,7 +148,6 @@ class EventViewSet(ApiViewSet):
                 "status", "waitlisted_at", "id"
             )
         )
-        record_access(actor=actor(request), instances=rows, event="peer.bookings.read")
         return Response(BookingSerializer(rows, many=True).data)
 
     def _visible(self, pk: Any) -> Event:
@@ -172,6 +171,7 @@ class BookingViewSet(ApiViewSet):
     permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     serializer_class = BookingSerializer
+    audited_read = {"list": "peer.bookings.read", "retrieve": "peer.bookings.read"}
     filterset_class = BookingFilter
 
     def get_queryset(self) -> QuerySet[Booking]:
@@ -182,14 +182,10 @@ class BookingViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        if access_for(request.user).is_staff_member:
-            record_access(actor=actor(request), instances=page, event="peer.bookings.read")
         return self.get_paginated_response(BookingSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         booking = booking_for_actor(request.user, id_or_404(pk))
-        if access_for(request.user).is_staff_member:
-            record_access(actor=actor(request), instances=[booking], event="peer.bookings.read")
         return Response(BookingSerializer(booking).data)
 
     @extend_schema(request=None, responses=BookingSerializer)

@@ -43,7 +43,6 @@ from api.peer.serializers import (
     SessionSerializer,
     YoungCarerRefInput,
 )
-from audit.services import record_access
 from cases.access import case_for_editor
 from core.errors import NotFound
 from core.filters import IdFilter
@@ -58,6 +57,7 @@ class GroupViewSet(ApiViewSet):
     permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     serializer_class = GroupSerializer
+    audited_read = {"members": "peer.members.read"}
     filterset_fields = ["is_active"]
 
     def get_queryset(self) -> QuerySet[PeerGroup]:
@@ -103,7 +103,7 @@ class GroupViewSet(ApiViewSet):
         group = group_for_worker(request.user, id_or_404(pk))
         if request.method == "GET":
             members = list(members_of(group))
-            record_access(actor=actor(request), instances=[m.case for m in members], event="peer.members.read")
+            self.object_list = [m.case for m in members]
             return Response(MemberSerializer(members, many=True).data)
         serializer = YoungCarerRefInput(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -177,6 +177,7 @@ class SessionViewSet(ApiViewSet):
     permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     serializer_class = SessionSerializer
+    audited_read = {"register": "peer.register.read"}
     filterset_class = SessionFilter
 
     def get_queryset(self) -> QuerySet[Session]:
@@ -223,8 +224,6 @@ class SessionViewSet(ApiViewSet):
             serializer.is_valid(raise_exception=True)
             services.register_submit(actor=actor(request), session=session, marks=serializer.validated_data["marks"])
         rows = register_of(session)
-        if request.method == "GET":
-            record_access(actor=actor(request), instances=[row["case"] for row in rows], event="peer.register.read")
         return Response(RegisterRowSerializer(rows, many=True).data)
 
     @extend_schema(request=None, responses=CheckInCodeSerializer)
@@ -260,6 +259,7 @@ class AttendanceViewSet(ApiViewSet):
     permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
     serializer_class = AttendanceSerializer
+    audited_read = {"list": "peer.attendance.read"}
     filterset_class = AttendanceFilter
 
     def get_queryset(self) -> QuerySet[Attendance]:
@@ -270,6 +270,4 @@ class AttendanceViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        if access_for(request.user).is_staff_member:
-            record_access(actor=actor(request), instances=page, event="peer.attendance.read")
         return self.get_paginated_response(AttendanceSerializer(page, many=True).data)
