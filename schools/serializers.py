@@ -24,6 +24,7 @@ from schools.models import (
     Presentation,
     Referral,
     ReferralAttachment,
+    SchoolProject,
     SelfIdentification,
     Standard,
     StandardProgress,
@@ -31,7 +32,6 @@ from schools.models import (
     ToolkitVersion,
     YearGroup,
 )
-    SchoolProject,
 from schools.selectors import projects_nameable_by, schools_nameable_by
 from schools.services.referrals import EDITABLE
 from schools.workdays import working_days_between
