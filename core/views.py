@@ -137,3 +137,11 @@ def ready(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": results}, status=200 if healthy else 503
     )
+
+
+class FileResponseMixin:
+    """For views that answer with a file (a PDF, an image): ``Accept: application/pdf`` must not be refused with a
+    406 by the API's JSON-only renderers. The file goes out as it is; an error still comes in the JSON error shape."""
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        return super().perform_content_negotiation(request, force=True)  # type: ignore[misc]

@@ -27,7 +27,7 @@ from accounts.access import (
 )
 from accounts.models import Organisation
 from core.errors import NotFound, ServiceError
-from core.views import ApiViewSet, actor, id_or_404
+from core.views import ApiViewSet, FileResponseMixin, actor, id_or_404
 from schools import access, selectors
 from schools import serializers as s
 from schools.models import (
@@ -47,6 +47,7 @@ from schools.services import toolkit as toolkit_services
 from schools.throttles import SelfIdentificationBurstThrottle, SelfIdentificationThrottle
 
 UPLOADS = [MultiPartParser]  # files arrive as multipart; every other endpoint takes JSON only
+QR_FORMATS = ("png", "svg")
 
 
 def _private_file(file: Any, name: str, content_type: str) -> FileResponse:
@@ -370,7 +371,7 @@ class PresentationFilter(filters.FilterSet):
         fields = ["status", "school", "project", "audience"]
 
 
-class PresentationViewSet(ApiViewSet):
+class PresentationViewSet(FileResponseMixin, ApiViewSet):
     """Awareness presentations: requested by schools, scheduled and delivered by project workers."""
 
     serializer_class = s.PresentationSerializer
@@ -440,7 +441,7 @@ class PresentationViewSet(ApiViewSet):
         return Response(s.PresentationImpactSerializer(impact).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("as", str, enum=["png", "svg"], description="Image format (default png)")],
+        parameters=[OpenApiParameter("as", str, enum=[*QR_FORMATS], description="Image format (default png)")],
         responses={(200, "image/png"): OpenApiTypes.BINARY, (200, "image/svg+xml"): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"])
@@ -448,7 +449,10 @@ class PresentationViewSet(ApiViewSet):
         """The QR code of the self-identification link, to show at the end of the presentation."""
         presentation = access.presentation_for_reader(request.user, pk)
         url = s.self_identification_url(presentation)
-        if request.query_params.get("as") == "svg":
+        image_format = request.query_params.get("as", "png")
+        if image_format not in QR_FORMATS:
+            raise ServiceError("Choose png or svg.", code="invalid", field="as")
+        if image_format == "svg":
             return HttpResponse(qr_svg(url), content_type="image/svg+xml")
         return HttpResponse(qr_png(url), content_type="image/png")
 

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from accounts.access import CaseDataPermission, project_seats
 from cases.access import case_for_editor
 from core.filters import IdFilter
-from core.views import ApiView, ApiViewSet, actor, id_or_404
+from core.views import ApiView, ApiViewSet, FileResponseMixin, actor, id_or_404
 from transitions import selectors, services
 from transitions import serializers as s
 from transitions.access import handover_for_adult_services, handover_for_reader, transition_for_staff
@@ -246,7 +246,7 @@ class HandoverPackView(ApiView):
         return Response(pack)
 
 
-class HandoverPackPdfView(ApiView):
+class HandoverPackPdfView(FileResponseMixin, ApiView):
     """The hand-over pack as a PDF. Every download is audited."""
 
     audited_read = "handover.pack_pdf"

@@ -124,3 +124,15 @@ def test_the_presentation_list_query_count_stays_flat(schools, client_for, djang
         _request(client, schools)
     with django_assert_max_num_queries(baseline):
         assert client.get("/api/v1/presentations/").json()["count"] == 6
+
+
+def test_the_qr_code_comes_as_png_or_svg_whatever_the_client_accepts_and_refuses_other_formats(schools, client_for):
+    pk = _request(client_for(schools.khan), schools).json()["id"]
+    khan = client_for(schools.khan)
+    png = khan.get(f"/api/v1/presentations/{pk}/qr/", HTTP_ACCEPT="image/png")
+    assert png.status_code == 200 and png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
+    svg = khan.get(f"/api/v1/presentations/{pk}/qr/?as=svg", HTTP_ACCEPT="image/svg+xml")
+    assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
+    assert assert_error(khan.get(f"/api/v1/presentations/{pk}/qr/?as=gif"), 400, "invalid")["fields"] == {
+        "as": ["Choose png or svg."]
+    }

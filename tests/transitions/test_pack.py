@@ -101,6 +101,14 @@ def test_the_pdf_pack_opens_and_reads_well(cast, client_for, handover):
     assert AuditEntry.objects.filter(event="handover.pack_pdf", actor=cast.grace, object_pk=str(handover.pk)).exists()
 
 
+def test_a_client_that_accepts_only_pdf_gets_the_pdf_and_errors_still_come_as_json(cast, client_for, handover):
+    grace = client_for(cast.grace)
+    response = grace.get(f"/api/v1/handovers/{handover.pk}/pack.pdf", HTTP_ACCEPT="application/pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert_error(grace.get("/api/v1/handovers/999999/pack.pdf", HTTP_ACCEPT="application/pdf"), 404, "not_found")
+
+
 def test_the_pack_escapes_what_was_typed(cast, client_for, handover):
     cast.alex_case.contingency_plan = "<script>alert(1)</script> Aunt <b>Carol</b>"
     cast.alex_case.save()
