@@ -45,23 +45,29 @@ def project_link_for_school_decider(user: Any, school_id: Any, project_id: Any) 
     school_id, project_id = id_or_404(school_id), id_or_404(project_id)
     if not access_for(user).holds(school_id, Role.SCHOOL_LEAD, Role.ADMIN):
         raise NotFound()
-    links = SchoolProject.objects.select_related("school", "project")
-    link = links.filter(school_id=school_id, project_id=project_id).first()
-    if link is None:
+    return _link_or_404(school_id, project_id)
+
+
+def project_link_for_either_side(user: Any, school_id: Any, project_id: Any) -> SchoolProject:
+    """A link the user may end: as the school's lead or admin, or as a manager of the project."""
+    school_id, project_id = id_or_404(school_id), id_or_404(project_id)
+    access = access_for(user)
+    if not (access.holds(school_id, Role.SCHOOL_LEAD, Role.ADMIN) or project_id in access.managed_project_ids):
         raise NotFound()
-    return link
+    return _link_or_404(school_id, project_id)
+
+
+def _link_or_404(school_id: int, project_id: int) -> SchoolProject:
+    link = SchoolProject.objects.select_related("school", "project").filter(school_id=school_id, project_id=project_id)
+    found = link.first()
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def project_for_manager(user: Any, project_id: Any) -> Organisation:
     project_id = id_or_404(project_id)
     if project_id not in access_for(user).managed_project_ids:
-        raise NotFound()
-    return Organisation.objects.get(pk=project_id)
-
-
-def project_for_worker(user: Any, project_id: Any) -> Organisation:
-    project_id = id_or_404(project_id)
-    if project_id not in access_for(user).project_ids:
         raise NotFound()
     return Organisation.objects.get(pk=project_id)
 

@@ -123,7 +123,6 @@ class SchoolViewSet(ApiViewSet):
         school = self._visible(pk)
         if request.method == "GET":
             return Response(s.OrganisationRefSerializer(selectors.projects_serving(school), many=True).data)
-        school = self._visible(pk)
         serializer = s.SchoolProjectLinkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         project = access.project_for_manager(request.user, serializer.validated_data["project"])
@@ -157,13 +156,13 @@ class SchoolViewSet(ApiViewSet):
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["delete"], url_path=r"projects/(?P<project_id>\d+)")
     def unlink_project(self, request: Request, pk: str, project_id: str) -> Response:
-        project = access.project_for_manager(request.user, project_id)
-        school_services.school_project_unlink(actor=actor(request), school=school, project=project)
+        """The project's manager withdraws its request, or either side ends the link."""
+        link = access.project_link_for_either_side(request.user, pk, project_id)
+        school_services.school_project_end(actor=actor(request), link=link)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _visible(self, pk: Any) -> Organisation:
         school = self.get_queryset().filter(pk=id_or_404(pk)).first()
-        """The project's manager withdraws its request or stops serving the school."""
         if school is None:
             raise NotFound()
         return school

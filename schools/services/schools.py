@@ -101,6 +101,7 @@ def school_project_request(*, actor: User, school: Organisation, project: Organi
     """A project manager asks to serve a school. Nothing trusts the link until the school accepts it."""
     if project.pk not in access_for(actor).managed_project_ids or school.kind != Organisation.Kind.SCHOOL:
         raise NotFound()
+    require_case_data_access(actor)  # a link opens the school's figures: decided only after the second factor
     link = SchoolProject.objects.select_for_update().filter(school=school, project=project).first()
     if link is not None and link.status in _open_statuses():
         raise Conflict(
@@ -155,11 +156,15 @@ def school_project_decline(*, actor: User, link: SchoolProject) -> SchoolProject
 
 
 @transaction.atomic
-def school_project_unlink(*, actor: User, school: Organisation, project: Organisation) -> None:
-    """The project's manager withdraws a request or stops serving the school. The row stays as history."""
-    if project.pk not in access_for(actor).managed_project_ids:
+def school_project_end(*, actor: User, link: SchoolProject) -> SchoolProject:
+    """Either side stops working together: the project withdraws its request, or either ends an accepted
+    link. The row stays as history; the project's managers are told when the school ended it."""
+    access = access_for(actor)
+    by_school = access.holds(link.school_id, Role.SCHOOL_LEAD, Role.ADMIN)
+    if not (by_school or link.project_id in access.managed_project_ids):
         raise NotFound()
-    link = SchoolProject.objects.filter(school=school, project=project, status__in=_open_statuses()).first()
-    if link is None:
-        raise NotFound()
-    _decide(link, actor, SchoolProject.Status.ENDED, *_open_statuses())
+    require_case_data_access(actor)
+    link = _decide(link, actor, SchoolProject.Status.ENDED, *_open_statuses())
+    if by_school:
+        notify(recipients=_project_managers(link.project_id), kind="school.link_declined", context=_link_context(link))
+    return link

@@ -123,6 +123,31 @@ def test_the_manager_withdraws_and_can_ask_again(schools, brookfield, client_for
     _request(client_for, schools, brookfield)
     assert client_for(schools.tom).delete(f"{_links(brookfield)}{schools.riverside.pk}/").status_code == 204
     assert SchoolProject.objects.get(school=brookfield).status == SchoolProject.Status.ENDED
-    assert_error(client_for(schools.tom).delete(f"{_links(brookfield)}{schools.riverside.pk}/"), 404)
+    assert_error(client_for(schools.tom).delete(f"{_links(brookfield)}{schools.riverside.pk}/"), 409, "link_not_open")
     again = _request(client_for, schools, brookfield)
     assert again.status_code == 201 and again.json()["status"] == "requested"
+
+
+def test_the_schools_lead_ends_a_link_and_the_project_is_told(schools, client_for):
+    url = f"{_links(schools.northgate)}{schools.riverside.pk}/"
+    for user in (schools.priya, schools.dev, schools.ade):
+        refused = client_for(user).delete(url)
+        assert_error(refused, 404)
+        assert refused.json() == client_for(user).delete(f"{_links(schools.northgate)}999999/").json()
+    assert client_for(schools.khan).delete(url).status_code == 204
+    link = SchoolProject.objects.get(school=schools.northgate, project=schools.riverside)
+    assert (link.status, link.decided_by_id) == (SchoolProject.Status.ENDED, schools.khan.pk)
+    assert Notification.objects.filter(kind="school.link_declined", recipient=schools.tom).exists()
+
+
+def test_asking_and_deciding_need_the_second_factor(schools, brookfield, client_for):
+    from allauth.mfa.models import Authenticator
+
+    _request(client_for, schools, brookfield)
+    Authenticator.objects.filter(user__in=[schools.tom, schools.ade]).delete()
+    assert_error(
+        client_for(schools.ade).post(f"{_links(brookfield)}{schools.riverside.pk}/accept/"), 403, "mfa_required"
+    )
+    assert_error(client_for(schools.tom).delete(f"{_links(brookfield)}{schools.riverside.pk}/"), 403, "mfa_required")
+    assert_error(client_for(schools.tom).post(_links(schools.northgate), {"project": schools.riverside.pk}), 403)
+    assert SchoolProject.objects.get(school=brookfield).status == SchoolProject.Status.REQUESTED
