@@ -14,6 +14,8 @@ urlpatterns = [
     path("ready/", ready, name="ready"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # allauth serves phone routes whatever the settings; the product has no phone sign-in, so they do not exist here.
+    re_path(r"^_allauth/(app|browser)/v1/(account/phone|auth/phone/verify(/resend)?)/?$", api_not_found),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script (CSP).

@@ -138,7 +138,7 @@ class MoodTagSerializer(serializers.ModelSerializer[MoodTag]):
     class Meta:
         model = MoodTag
         fields = ["id", "organisation", "code", "label", "is_active"]
-        read_only_fields = ["id"]
+        read_only_fields = ["id", "is_active"]  # a new tag is active; PATCH switches it off
         extra_kwargs = {"organisation": {"required": False}}
         validators: list[Any] = []  # uniqueness is the service's to check, with a clear message
 

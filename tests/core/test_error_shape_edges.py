@@ -44,3 +44,19 @@ def test_a_multipart_body_with_no_parts_answers_in_the_error_shape(cast, client_
     assert_error(sent, sent.status_code)
     anonymous = Client().post("/api/v1/checkins/", b"", content_type="multipart/form-data; boundary=xyz")
     assert_error(anonymous, 401)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/_allauth/app/v1/account/phone", "/_allauth/browser/v1/account/phone", "/_allauth/app/v1/auth/phone/verify"],
+)
+@pytest.mark.parametrize("method", ["get", "put", "post"])
+def test_allauths_phone_routes_are_not_served(path, method):
+    assert_error(getattr(Client(), method)(path, {}, content_type="application/json"), 404, "not_found")
+
+
+def test_a_staff_member_creates_a_mood_tag_and_it_starts_active_whatever_the_body_says(cast, client_for):
+    body = {"organisation": cast.riverside.pk, "code": "exams", "label": "Exams", "is_active": False}
+    created = client_for(cast.priya).post("/api/v1/checkins/tags/", body)
+    assert created.status_code == 201, created.content[:300]
+    assert created.json()["is_active"] is True
