@@ -29,6 +29,7 @@ from accounts.serializers import (
     OrganisationSerializer,
 )
 from cases.access import case_for_editor
+from core.audiences import output_for
 from core.errors import NotFound
 from core.views import ApiView, ApiViewSet, actor, id_or_404
 
@@ -38,14 +39,14 @@ class MeView(ApiView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(actor(request)).data)
+        return Response(output_for(request.user, MeSerializer)(actor(request)).data)
 
     @extend_schema(request=MeUpdateSerializer, responses=MeSerializer)
     def patch(self, request: Request) -> Response:
         serializer = MeUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.user_update_profile(user=actor(request), **serializer.validated_data)
-        return Response(MeSerializer(user).data)
+        return Response(output_for(request.user, MeSerializer)(user).data)
 
 
 class OrganisationViewSet(ApiViewSet):
@@ -59,13 +60,13 @@ class OrganisationViewSet(ApiViewSet):
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(OrganisationSerializer(page, many=True).data)
+        return self.get_paginated_response(output_for(request.user, OrganisationSerializer)(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         organisation = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if organisation is None:
             raise NotFound()
-        return Response(OrganisationSerializer(organisation).data)
+        return Response(output_for(request.user, OrganisationSerializer)(organisation).data)
 
     @extend_schema(responses=OrganisationMemberSerializer(many=True))
     @action(detail=True, methods=["get"])

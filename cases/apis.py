@@ -26,6 +26,7 @@ from cases.serializers import (
     YoungCarerSerializer,
     YoungCarerWriteSerializer,
 )
+from core.audiences import output_for
 from core.errors import NotFound
 from core.filters import IdFilter
 from core.views import ApiViewSet, actor, id_or_404
@@ -74,11 +75,11 @@ class YoungCarerViewSet(ApiViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         assert page is not None
-        return self.get_paginated_response(YoungCarerListSerializer(page, many=True).data)
+        return self.get_paginated_response(output_for(request.user, YoungCarerListSerializer)(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         case = self._readable(pk, with_roles=True)
-        return Response(YoungCarerSerializer(case).data)
+        return Response(output_for(request.user, YoungCarerSerializer)(case).data)
 
     @extend_schema(request=YoungCarerWriteSerializer, responses={201: YoungCarerSerializer})
     def create(self, request: Request) -> Response:
@@ -122,7 +123,7 @@ class YoungCarerViewSet(ApiViewSet):
     def caring_roles(self, request: Request, pk: str) -> Response:
         if request.method == "GET":
             case = self._readable(pk)
-            return Response(CaringRoleSerializer(case.caring_roles.all(), many=True).data)
+            return Response(output_for(request.user, CaringRoleSerializer)(case.caring_roles.all(), many=True).data)
         case = case_for_editor(request.user, id_or_404(pk))
         serializer = CaringRoleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -151,7 +152,7 @@ class YoungCarerViewSet(ApiViewSet):
     def consents(self, request: Request, pk: str) -> Response:
         if request.method == "GET":
             case = self._readable(pk)
-            return Response(ConsentSerializer(consents_of(case), many=True).data)
+            return Response(output_for(request.user, ConsentSerializer)(consents_of(case), many=True).data)
         case = case_for_editor(request.user, id_or_404(pk))
         serializer = ConsentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.access import require_case_data_access
 from accounts.authentication import session_key_of
+from core.audiences import output_for
 from core.errors import ServiceError
 from core.pagination import CursorPagination
 from core.views import ApiView, ApiViewSet, actor, id_or_404
@@ -74,10 +75,11 @@ class NotificationViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         assert page is not None
-        return self.get_paginated_response(NotificationSerializer(page, many=True).data)
+        return self.get_paginated_response(output_for(request.user, NotificationSerializer)(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(NotificationSerializer(selectors.notification_for(actor(request), id_or_404(pk))).data)
+        item = selectors.notification_for(actor(request), id_or_404(pk))
+        return Response(output_for(request.user, NotificationSerializer)(item).data)
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])
@@ -115,10 +117,11 @@ class DeviceViewSet(ApiViewSet):
 
     @extend_schema(responses=DeviceSerializer(many=True))
     def list(self, request: Request) -> Response:
-        return Response(DeviceSerializer(self.get_queryset(), many=True).data)
+        return Response(output_for(request.user, DeviceSerializer)(self.get_queryset(), many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(DeviceSerializer(selectors.device_for(actor(request), id_or_404(pk))).data)
+        device = selectors.device_for(actor(request), id_or_404(pk))
+        return Response(output_for(request.user, DeviceSerializer)(device).data)
 
     @extend_schema(request=DeviceRegisterSerializer, responses={200: DeviceSerializer, 201: DeviceSerializer})
     def create(self, request: Request) -> Response:
@@ -127,9 +130,8 @@ class DeviceViewSet(ApiViewSet):
         device, created = services.device_register(
             actor=actor(request), session_key=session_key_of(request), **serializer.validated_data
         )
-        return Response(
-            DeviceSerializer(device).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        body = output_for(request.user, DeviceSerializer)(device).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(request=None, responses={204: None})
     def destroy(self, request: Request, pk: str) -> Response:

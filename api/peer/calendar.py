@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
@@ -25,7 +27,18 @@ from core.errors import NotFound
 
 PAST = timedelta(days=30)
 AHEAD = timedelta(days=180)
-DOMAIN = "peer.young-carers"
+DOMAIN = "peer.calendar"  # in every UID: a feed read on a family's device must not say what the service is
+
+# What a young person's feed calls things. Their calendar sits on a phone a parent or sibling may see, so, as with
+# lock-screen text (notifications.kinds), it never says "carer", names a group, an event, a person or a condition.
+DISCREET_SESSION = _("Group session")
+DISCREET_EVENT: dict[str, StrOrPromise] = {
+    Event.Kind.TRIP: _("Trip"),
+    Event.Kind.CARERS_DAY: _("Day out"),
+    Event.Kind.RESIDENTIAL: _("Trip away"),
+    Event.Kind.BREAK: _("Day out"),
+    Event.Kind.ACTIVITY: _("Activity"),
+}
 
 
 def token_hash(token: str) -> str:
@@ -101,7 +114,8 @@ def feed_calendar(user: User) -> bytes:
     now = timezone.now()
     low, high = now - PAST, now + AHEAD
     cal = Calendar()
-    cal.add("prodid", "-//Young carers//Peer groups//EN")
+    discreet = access_for(user).is_young_carer
+    cal.add("prodid", "-//Peer groups//Calendar//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "My groups and events")
     cal.add("x-published-ttl", "PT1H")
@@ -109,13 +123,13 @@ def feed_calendar(user: User) -> bytes:
         cal.add_component(
             _vevent(
                 uid=f"session-{session.pk}@{DOMAIN}",
-                summary=session.group.name,
+                summary=str(DISCREET_SESSION) if discreet else session.group.name,
                 start=session.starts_at,
                 end=session.ends_at,
                 location=session.venue or session.group.venue,
                 cancelled=session.status == Session.Status.CANCELLED,
                 updated=session.updated_at,
-                description=session.note,
+                description="" if discreet else session.note,  # a worker's note may say why, or name someone
             )
         )
     for event, booking_status in _events_for(user, low, high):
@@ -123,7 +137,7 @@ def feed_calendar(user: User) -> bytes:
         cal.add_component(
             _vevent(
                 uid=f"event-{event.pk}@{DOMAIN}",
-                summary=event.title,
+                summary=str(DISCREET_EVENT.get(event.kind, _("Activity"))) if discreet else event.title,
                 start=event.starts_at,
                 end=event.ends_at,
                 location=event.place,

@@ -29,6 +29,7 @@ from api.wellbeing.access import (
 from api.wellbeing.models import Alert, InstrumentVersion, MoodTag, RiskPhrase
 from cases.access import case_for_editor, case_for_reader
 from cases.models import YoungCarer
+from core.audiences import output_for
 from core.errors import NotFound, ServiceError
 from core.filters import IdFilter
 from core.pagination import CursorPagination
@@ -96,7 +97,8 @@ class CheckInViewSet(ApiViewSet):
         page = self.paginate_queryset(selectors.checkins_of(case))
         assert page is not None
         self.object = case
-        data = s.MoodCheckInSerializer(page, many=True, context={"show_words": _words_rule(request.user, [case])}).data
+        rule = _words_rule(request.user, [case])
+        data = output_for(request.user, s.MoodCheckInSerializer)(page, many=True, context={"show_words": rule}).data
         return self.get_paginated_response(data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -104,9 +106,8 @@ class CheckInViewSet(ApiViewSet):
         if checkin is None:
             raise NotFound()
         case = case_for_reader(request.user, checkin.case_id)
-        return Response(
-            s.MoodCheckInSerializer(checkin, context={"show_words": _words_rule(request.user, [case])}).data
-        )
+        rule = _words_rule(request.user, [case])
+        return Response(output_for(request.user, s.MoodCheckInSerializer)(checkin, context={"show_words": rule}).data)
 
     @extend_schema(
         request=s.MoodCheckInInputSerializer,
@@ -118,10 +119,8 @@ class CheckInViewSet(ApiViewSet):
         serializer = s.MoodCheckInInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         checkin, outcome, created = services.checkin_submit(actor=request.user, case=case, **serializer.validated_data)
-        body = {
-            "checkin": s.MoodCheckInSerializer(checkin, context={"show_words": lambda _: True}).data,
-            "support": _support(outcome),
-        }
+        result = {"checkin": checkin, "support": _support(outcome)}
+        body = output_for(request.user, s.MoodCheckInResultSerializer)(result).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(parameters=[CASE_PARAM], responses=s.TrendsSerializer)
@@ -129,7 +128,7 @@ class CheckInViewSet(ApiViewSet):
     def trends(self, request: Request) -> Response:
         case = _case_from_query(request)
         self.object = case
-        return Response(s.TrendsSerializer(selectors.trends_for(case)).data)
+        return Response(output_for(request.user, s.TrendsSerializer)(selectors.trends_for(case)).data)
 
     @extend_schema(
         responses=s.CaseloadSerializer, description="Your caseload. Viewing it moves your 'last viewed' marker."
@@ -156,7 +155,7 @@ class MoodTagViewSet(ApiViewSet):
         return selectors.tags_visible_to(self.request.user)
 
     def list(self, request: Request) -> Response:
-        return Response(s.MoodTagSerializer(self.get_queryset(), many=True).data)
+        return Response(output_for(request.user, s.MoodTagSerializer)(self.get_queryset(), many=True).data)
 
     @extend_schema(request=s.MoodTagSerializer, responses={201: s.MoodTagSerializer})
     def create(self, request: Request) -> Response:
@@ -298,7 +297,8 @@ class HelpView(ApiView):
         serializer = s.HelpInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         outcome = services.help_request(actor=request.user, case=case, request_id=serializer.validated_data.get("id"))
-        return Response(_support(outcome), status=status.HTTP_201_CREATED)
+        body = output_for(request.user, s.SupportSerializer)(_support(outcome)).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 # --- Questionnaires ----------------------------------------------------------------------------
@@ -320,15 +320,14 @@ class InstrumentViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         instruments = list(self.get_queryset())
         context = {"versions": selectors.latest_versions(instruments)}
-        return Response(s.InstrumentSerializer(instruments, many=True, context=context).data)
+        return Response(output_for(request.user, s.InstrumentSerializer)(instruments, many=True, context=context).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         instrument = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if instrument is None:
             raise NotFound()
-        return Response(
-            s.InstrumentSerializer(instrument, context={"versions": selectors.latest_versions([instrument])}).data
-        )
+        context = {"versions": selectors.latest_versions([instrument])}
+        return Response(output_for(request.user, s.InstrumentSerializer)(instrument, context=context).data)
 
     @extend_schema(request=s.InstrumentImportSerializer, responses={201: s.InstrumentVersionSerializer})
     @action(detail=False, methods=["post"], url_path="import")
@@ -369,13 +368,13 @@ class AssignmentViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        return self.get_paginated_response(s.AssignmentSerializer(page, many=True).data)
+        return self.get_paginated_response(output_for(request.user, s.AssignmentSerializer)(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         assignment = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if assignment is None:
             raise NotFound()
-        return Response(s.AssignmentSerializer(assignment).data)
+        return Response(output_for(request.user, s.AssignmentSerializer)(assignment).data)
 
     @extend_schema(request=s.AssignmentSerializer, responses={201: s.AssignmentSerializer})
     def create(self, request: Request) -> Response:
@@ -392,7 +391,7 @@ class AssignmentViewSet(ApiViewSet):
     def cancel(self, request: Request, pk: str) -> Response:
         assignment = assignment_for_staff(request.user, id_or_404(pk))
         assignment = questionnaires.assignment_cancel(actor=request.user, assignment=assignment)
-        return Response(s.AssignmentSerializer(assignment).data)
+        return Response(output_for(request.user, s.AssignmentSerializer)(assignment).data)
 
 
 class ResponseFilter(filters.FilterSet):
@@ -426,13 +425,13 @@ class ResponseViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        return self.get_paginated_response(s.ResponseSerializer(page, many=True).data)
+        return self.get_paginated_response(output_for(request.user, s.ResponseSerializer)(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         response = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if response is None:
             raise NotFound()
-        return Response(s.ResponseSerializer(response).data)
+        return Response(output_for(request.user, s.ResponseSerializer)(response).data)
 
     @extend_schema(request=s.ResponseInputSerializer, responses={201: s.ResponseResultSerializer})
     def create(self, request: Request) -> Response:
@@ -450,7 +449,8 @@ class ResponseViewSet(ApiViewSet):
         response, outcome = questionnaires.response_submit(
             actor=request.user, assignment=assignment, answers=data["answers"], version=version
         )
-        body = {"response": s.ResponseSerializer(response).data, "support": _support(outcome)}
+        result = {"response": response, "support": _support(outcome)}
+        body = output_for(request.user, s.ResponseResultSerializer)(result).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[CASE_PARAM], responses=s.ScoreSummarySerializer(many=True))
@@ -458,4 +458,5 @@ class ResponseViewSet(ApiViewSet):
     def scores(self, request: Request) -> Response:
         case = _case_from_query(request)
         self.object = case
-        return Response(s.ScoreSummarySerializer(selectors.scores_for_case(case), many=True).data)
+        scores = selectors.scores_for_case(case)
+        return Response(output_for(request.user, s.ScoreSummarySerializer)(scores, many=True).data)

@@ -40,6 +40,7 @@ from api.peer.serializers import (
     ResendConsentSerializer,
 )
 from cases.access import case_for_editor
+from core.audiences import output_for
 from core.errors import NotFound
 from core.filters import IdFilter
 from core.views import ApiView, ApiViewSet, actor, id_or_404
@@ -85,10 +86,10 @@ class EventViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        return self.get_paginated_response(EventSerializer(page, many=True).data)
+        return self.get_paginated_response(output_for(request.user, EventSerializer)(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(EventSerializer(self._visible(pk)).data)
+        return Response(output_for(request.user, EventSerializer)(self._visible(pk)).data)
 
     @extend_schema(request=EventWriteSerializer, responses={201: EventSerializer})
     def create(self, request: Request) -> Response:
@@ -137,7 +138,7 @@ class EventViewSet(ApiViewSet):
         else:
             event = self._visible(pk)
         booking = booking_services.booking_create(actor=actor(request), event=event, case=case, **data)
-        return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+        return Response(output_for(request.user, BookingSerializer)(booking).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=BookingSerializer(many=True))
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
@@ -148,7 +149,7 @@ class EventViewSet(ApiViewSet):
                 "status", "waitlisted_at", "id"
             )
         )
-        return Response(BookingSerializer(rows, many=True).data)
+        return Response(output_for(request.user, BookingSerializer)(rows, many=True).data)
 
     def _visible(self, pk: Any) -> Event:
         event = self.get_queryset().filter(pk=id_or_404(pk)).first()
@@ -182,11 +183,11 @@ class BookingViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        return self.get_paginated_response(BookingSerializer(page, many=True).data)
+        return self.get_paginated_response(output_for(request.user, BookingSerializer)(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         booking = booking_for_actor(request.user, id_or_404(pk))
-        return Response(BookingSerializer(booking).data)
+        return Response(output_for(request.user, BookingSerializer)(booking).data)
 
     @extend_schema(request=None, responses=BookingSerializer)
     @action(detail=True, methods=["post"])
@@ -194,7 +195,7 @@ class BookingViewSet(ApiViewSet):
         booking = booking_services.booking_cancel(
             actor=actor(request), booking=booking_for_actor(request.user, id_or_404(pk))
         )
-        return Response(BookingSerializer(booking).data)
+        return Response(output_for(request.user, BookingSerializer)(booking).data)
 
     @extend_schema(request=None, responses=BookingSerializer)
     @action(detail=True, methods=["post"], url_path="accept-offer")
@@ -202,7 +203,7 @@ class BookingViewSet(ApiViewSet):
         booking = booking_services.offer_accept(
             actor=actor(request), booking=booking_for_actor(request.user, id_or_404(pk))
         )
-        return Response(BookingSerializer(booking).data)
+        return Response(output_for(request.user, BookingSerializer)(booking).data)
 
     @extend_schema(request=None, responses=BookingSerializer)
     @action(detail=True, methods=["post"], url_path="decline-offer")
@@ -210,7 +211,7 @@ class BookingViewSet(ApiViewSet):
         booking = booking_services.offer_decline(
             actor=actor(request), booking=booking_for_actor(request.user, id_or_404(pk))
         )
-        return Response(BookingSerializer(booking).data)
+        return Response(output_for(request.user, BookingSerializer)(booking).data)
 
     @extend_schema(request=ResendConsentSerializer, responses=BookingSerializer)
     @action(detail=True, methods=["post"], url_path="resend-consent")
@@ -219,7 +220,7 @@ class BookingViewSet(ApiViewSet):
         serializer = ResendConsentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         booking = booking_services.consent_resend(actor=actor(request), booking=booking, **serializer.validated_data)
-        return Response(BookingSerializer(booking).data)
+        return Response(output_for(request.user, BookingSerializer)(booking).data)
 
 
 # --- A parent's answer through the emailed link (no account) -------------------------------
@@ -241,23 +242,23 @@ class ConsentLinkView(ApiView):
     def get(self, request: Request, token: str) -> Response:
         booking = booking_services.booking_for_consent_token(token)
         event, case = booking.event, booking.case
-        return Response(
-            {
-                "child": case.preferred_name or case.first_name,
-                "event": event.title,
-                "starts_at": event.starts_at,
-                "ends_at": event.ends_at,
-                "place": event.place,
-                "what_to_bring": event.what_to_bring,
-                "cost_pence": event.cost_pence,
-                "respond_by": booking.respond_by,
-                "organisation": event.organisation.name,
-            }
-        )
+        # The parent's own projection: what their child is booked on, never the case or anyone's notes.
+        request_for_parent = {
+            "child": case.preferred_name or case.first_name,
+            "event": event.title,
+            "starts_at": event.starts_at,
+            "ends_at": event.ends_at,
+            "place": event.place,
+            "what_to_bring": event.what_to_bring,
+            "cost_pence": event.cost_pence,
+            "respond_by": booking.respond_by,
+            "organisation": event.organisation.name,
+        }
+        return Response(ParentConsentRequestSerializer(request_for_parent).data)
 
     @extend_schema(request=ParentConsentAnswerSerializer, responses=ParentConsentAnsweredSerializer)
     def post(self, request: Request, token: str) -> Response:
         serializer = ParentConsentAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         booking = booking_services.consent_answer(token=token, **serializer.validated_data)
-        return Response({"status": booking.status})
+        return Response(ParentConsentAnsweredSerializer({"status": booking.status}).data)

@@ -44,6 +44,7 @@ from api.peer.serializers import (
     YoungCarerRefInput,
 )
 from cases.access import case_for_editor
+from core.audiences import output_for
 from core.errors import NotFound
 from core.filters import IdFilter
 from core.views import ApiViewSet, actor, id_or_404
@@ -68,13 +69,13 @@ class GroupViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        return self.get_paginated_response(GroupSerializer(page, many=True).data)
+        return self.get_paginated_response(output_for(request.user, GroupSerializer)(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         group = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if group is None:
             raise NotFound()
-        return Response(GroupSerializer(group).data)
+        return Response(output_for(request.user, GroupSerializer)(group).data)
 
     @extend_schema(request=GroupWriteSerializer, responses={201: GroupSerializer})
     def create(self, request: Request) -> Response:
@@ -130,7 +131,7 @@ class GroupViewSet(ApiViewSet):
         if group is None:
             raise NotFound()
         membership = services.join_request(actor=actor(request), group=group)
-        return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+        return Response(output_for(request.user, MemberSerializer)(membership).data, status=status.HTTP_201_CREATED)
 
     def _fresh(self, group: PeerGroup) -> PeerGroup:
         return self.get_queryset().get(pk=group.pk)
@@ -188,13 +189,13 @@ class SessionViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        return self.get_paginated_response(SessionSerializer(page, many=True).data)
+        return self.get_paginated_response(output_for(request.user, SessionSerializer)(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         session = self.get_queryset().filter(pk=id_or_404(pk)).first()
         if session is None:
             raise NotFound()
-        return Response(SessionSerializer(session).data)
+        return Response(output_for(request.user, SessionSerializer)(session).data)
 
     @extend_schema(request=SessionMoveSerializer, responses=SessionSerializer)
     @action(detail=True, methods=["post"])
@@ -241,7 +242,7 @@ class SessionViewSet(ApiViewSet):
         serializer = CheckInInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         attendance = services.check_in(actor=actor(request), code=serializer.validated_data["code"])
-        return Response(AttendanceSerializer(attendance).data, status=status.HTTP_201_CREATED)
+        return Response(output_for(request.user, AttendanceSerializer)(attendance).data, status=status.HTTP_201_CREATED)
 
 
 class AttendanceFilter(filters.FilterSet):
@@ -270,4 +271,4 @@ class AttendanceViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        return self.get_paginated_response(AttendanceSerializer(page, many=True).data)
+        return self.get_paginated_response(output_for(request.user, AttendanceSerializer)(page, many=True).data)
