@@ -25,11 +25,13 @@ def members_of(user: User, organisation: Organisation) -> QuerySet[Membership]:
 
 
 def invitations_visible_to(user: User) -> QuerySet[Invitation]:
-    """Invitations a user may see: those of organisations they manage, and those they sent."""
+    """Invitations a user may see: those of organisations they manage, and those they sent while they still
+    work somewhere (someone who has left keeps no view of the people they invited)."""
     access = access_for(user)
     managed = access.org_ids(*MANAGING_ROLES)
+    sent = Q(created_by=user) if access.is_staff_member else Q(pk__in=[])
     return (
-        Invitation.objects.filter(Q(organisation_id__in=managed) | Q(created_by=user))
+        Invitation.objects.filter(Q(organisation_id__in=managed) | sent)
         .select_related("organisation", "case", "created_by")
         .order_by("-created_at", "-id")
     )

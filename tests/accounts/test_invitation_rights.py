@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Organisation, Role
 from schools import demo
@@ -95,3 +96,14 @@ def test_a_staff_invitation_needs_the_second_factor(schools, client_for):
     assert not Invitation.objects.exists()
     # Where Tom has no right at all, the answer stays the 404: the MFA check never tells him the school exists.
     _refused_like_missing(client_for, schools.tom, Organisation.objects.get(urn="100004"), Role.SCHOOL_LEAD)
+
+
+def test_someone_who_has_left_no_longer_sees_the_invitations_they_sent(cast, client_for):
+    cast.sam_case.account = None
+    cast.sam_case.save(update_fields=["account"])
+    created = client_for(cast.priya).post(URL, {"kind": "young_carer", "case": cast.sam_case.pk}).json()
+    assert [row["id"] for row in client_for(cast.priya).get(URL).json()["results"]] == [created["id"]]
+    Membership.objects.filter(user=cast.priya).update(ended_at=timezone.now())
+    assert client_for(cast.priya).get(URL).json()["results"] == []
+    assert_error(client_for(cast.priya).post(f"{URL}{created['id']}/revoke/"), 404)
+    assert Invitation.objects.get().state == "pending"
