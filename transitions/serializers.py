@@ -229,9 +229,15 @@ class TransitionListSerializer(serializers.ModelSerializer):
         model = Transition
         fields = ["id", "case", "state", "allowed_steps", "significant_benefit", "outcome", "updated_at"]
 
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.CharField(),
+            help_text="The steps open now, as they appear in the URL: POST /transitions/{id}/<step>/. Adult "
+            "services' steps on a hand-over (accept, return, confirm-steps) are not listed here.",
+        )
+    )
     def get_allowed_steps(self, transition: Transition) -> list[str]:
-        return workflow.allowed_steps(transition.state)
+        return workflow.transition_steps(transition.state)
 
 
 class TransitionSerializer(TransitionListSerializer):

@@ -48,15 +48,29 @@ WITH_PLAN = {State.PLAN_AGREED, State.HANDOVER_REFERRED, State.ACCEPTED, State.R
 WITH_ADULT_SERVICES = {State.ACCEPTED, State.JOINT_WORKING}
 
 
+# Steps adult services take on the hand-over (``/handovers/{id}/<step>/``), not on the transition.
+ON_HANDOVER = {ACCEPT, RETURN, CONFIRM_STEPS}
+
+
 def allowed_steps(state: str) -> list[str]:
     return list(ALLOWED.get(state, ()))
+
+
+def step_path(step: str) -> str:
+    """A step as its URL says it: ``schedule-assessment``."""
+    return step.replace("_", "-")
+
+
+def transition_steps(state: str) -> list[str]:
+    """What the project's staff can do now at ``/transitions/{id}/<step>/``, spelt as in the URL."""
+    return [step_path(step) for step in allowed_steps(state) if step not in ON_HANDOVER]
 
 
 def require_step(transition: Transition, step: str) -> None:
     """409 naming the current state and the steps allowed from it, when ``step`` may not follow."""
     allowed = allowed_steps(transition.state)
     if step not in allowed:
-        listed = ", ".join(allowed) or "none (the transition is closed)"
+        listed = ", ".join(step_path(name) for name in allowed) or "none (the transition is closed)"
         raise Conflict(
             f"Cannot {step.replace('_', ' ')}: the transition is '{transition.state}'. Allowed now: {listed}.",
             code="invalid_step",

@@ -101,7 +101,7 @@ def test_a_step_out_of_order_is_refused_naming_the_state_and_the_allowed_steps(c
         f"/api/v1/transitions/{transition.pk}/complete-assessment/", ASSESSMENT, format="json"
     )
     error = assert_error(response, 409, "invalid_step")
-    assert "'considered'" in error["message"] and "schedule_assessment" in error["message"]
+    assert "'considered'" in error["message"] and "schedule-assessment" in error["message"]
     transition.refresh_from_db()
     assert transition.state == State.CONSIDERED and not hasattr(transition, "assessment")
 
@@ -319,3 +319,18 @@ def test_bad_ids_and_bad_bodies_are_clean_4xx(cast, client_for):
     assert_error(
         priya.post(f"/api/v1/transitions/{transition.pk}/consider/", "nonsense", content_type="text/plain"), 415
     )
+
+
+@pytest.mark.parametrize(
+    "state",
+    [State.NOT_STARTED, State.CONSIDERED, State.PLAN_AGREED, State.HANDOVER_REFERRED, State.ACCEPTED],
+)
+def test_every_step_a_transition_offers_is_a_url_the_worker_can_post_to(cast, client_for, state):
+    transition = walk(cast, cast.alex_case, state)
+    priya = client_for(cast.priya)
+    offered = priya.get(f"/api/v1/transitions/{transition.pk}/").json()["allowed_steps"]
+    assert offered and all("_" not in step for step in offered)
+    assert not {"accept", "return", "confirm-steps"} & set(offered)  # adult services' steps, on the hand-over
+    for step in offered:
+        response = priya.post(f"/api/v1/transitions/{transition.pk}/{step}/", {}, format="json")
+        assert response.status_code != 404, (step, response.content[:200])  # the step exists; an empty body is a 400
