@@ -74,8 +74,19 @@ def deliveries_send(delivery_ids: list[int], *, transport: Transport | None = No
         messages = _messages(claimed)
         results = transport.send(messages) if messages else []
         sent += _record(claimed, results, retries)
+    _follow_up_claims_held_elsewhere(delivery_ids, retries)
     retries.enqueue()
     return sent
+
+
+def _follow_up_claims_held_elsewhere(delivery_ids: list[int], retries: Retries) -> None:
+    """Deliveries still claimed by another worker (perhaps one that died mid-call, perhaps this task's
+    earlier run) get a task for when that claim's lease ends; a no-op if the other worker recorded them."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.PUSH_LEASE_SECONDS)
+    held = Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.SENDING, expires_at__gt=now)
+    for pk, claimed_at, urgent in held.values_list("pk", "claimed_at", "notification__urgent"):
+        retries.add(pk, urgent=urgent, delay=max(1.0, (claimed_at + lease - now).total_seconds() + 1))
 
 
 class Retries:
@@ -95,7 +106,7 @@ class Retries:
 
         for urgent, ids in self.ids.items():
             run_after = timezone.now() + timedelta(seconds=self.delay[urgent])
-            logger.warning("%d push(es) met a transient error; retrying in %.1fs", len(ids), self.delay[urgent])
+            logger.warning("%d push(es) to try again in %.1fs", len(ids), self.delay[urgent])
             deliver_pushes.using(run_after=run_after).enqueue(ids)
 
 

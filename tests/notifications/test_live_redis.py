@@ -89,7 +89,8 @@ def test_three_idle_sockets_stay_open_for_a_minute_and_still_get_their_events(ca
             await communicator.receive_json_from(timeout=5)  # hello
             sockets.append(communicator)
         await asyncio.sleep(IDLE_SECONDS)
-        still_open = [not communicator.future.done() for communicator in sockets]
+        # Nothing waiting to be read (a close would be) and each consumer still running.
+        still_open = [await c.receive_nothing(timeout=0.1) and not c.future.done() for c in sockets]
         layer = get_channel_layer()
         for user_id in users:
             await layer.group_send(user_group(user_id), {"type": "push.event", "event": "ping.test", "data": {}})

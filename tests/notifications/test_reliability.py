@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +15,8 @@ from core.events import user_group
 from notifications import delivery
 from notifications.models import Delivery, DeliveryAttempt, Notification
 from notifications.services import notify
+from tests.fakes.fcm_server import FakeFcmServer
+from tests.workers import run_script, shared_database, start_worker, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +146,82 @@ def test_the_live_event_reaches_the_persons_socket_group_after_commit(cast, djan
     assert message["event"] == "notification.created"
     assert message["data"]["id"] == item.pk
     assert message["data"]["title"] == "Message from Priya"
+
+
+def _attempt_times(token: str) -> list[datetime]:
+    delivery = Delivery.objects.get(device__token=token)
+    return list(DeliveryAttempt.objects.filter(delivery=delivery).order_by("pk").values_list("attempted_at", flat=True))
+
+
+def test_after_a_long_fcm_outage_an_alert_push_retries_on_its_own_short_schedule(cast, phone, fcm, settings, run_tasks):
+    phone(cast.sam, "sam-phone")
+    phone(cast.priya, "priya-phone")
+    fcm.go_down(status=503)
+    with time_machine.travel(EVENING, tick=False):
+        notify(recipients=[cast.sam], kind="message.from_worker", context=CONTEXT)
+        notify(recipients=[cast.priya], kind="alert.raised", context={"alert_id": 1})
+        run_tasks()
+    back_at = EVENING + timedelta(hours=1)
+    while (due := _next_retry()) is not None:
+        if due >= back_at:
+            fcm.come_back()
+        with time_machine.travel(due, tick=False):
+            run_tasks()
+    assert fcm.delivered_tokens() == {"sam-phone": 1, "priya-phone": 1}
+    cap = timedelta(seconds=settings.PUSH_URGENT_RETRY_CAP_SECONDS)
+    alert_tries = _attempt_times("priya-phone")
+    assert max(b - a for a, b in zip(alert_tries, alert_tries[1:], strict=False)) <= cap
+    assert alert_tries[-1] - back_at <= cap  # the alert reached Priya within half a minute of FCM's return
+    message_tries = _attempt_times("sam-phone")
+    assert max(b - a for a, b in zip(message_tries, message_tries[1:], strict=False)) > 5 * cap  # the rest back off
+
+
+SEED_FAN_OUT = """
+    import django
+    django.setup()
+    from django.utils import timezone
+    from accounts.models import User
+    from notifications.models import Device
+    from notifications.services import notify
+    worker = User.objects.create_user(email="on-call@example.org")
+    Device.objects.bulk_create(
+        Device(user=worker, token=f"phone-{n:03}", platform="android", last_seen_at=timezone.now()) for n in range(200)
+    )
+    notify(recipients=[worker], kind="message.from_worker", context={"sender_name": "Priya", "preview": "x"})
+"""
+
+
+def test_a_worker_process_killed_mid_fan_out_doubles_at_most_the_call_in_flight(tmp_path):
+    """200 pushes sent 10 per call to a slow FCM; the worker is SIGKILLed part-way and another takes over."""
+    per_call = 10
+    with FakeFcmServer() as fcm:
+        fcm.delay = 0.1
+        env = shared_database(
+            tmp_path,
+            PUSH_TRANSPORT="fcm",
+            FCM_CREDENTIALS=fcm.service_account_json(),
+            FCM_ENDPOINT=fcm.url,
+            PUSH_LEASE_SECONDS="10",
+            PUSHES_PER_CALL=str(per_call),
+        )
+        run_script(env, SEED_FAN_OUT)
+        first = start_worker(env, tmp_path / "first.log")
+        try:
+            wait_for(lambda: fcm.sends >= 75, timeout=90, what="the fan-out to be under way")
+            first.kill()  # SIGKILL: nothing after this line runs in the worker
+            first.wait(timeout=10)
+            before = sum(fcm.delivered_tokens().values())
+            second = start_worker(env, tmp_path / "second.log")
+            try:
+                wait_for(lambda: len(fcm.delivered_tokens()) == 200, timeout=90, what="every phone to get its push")
+                time.sleep(1)  # anything still to come would arrive now
+            finally:
+                second.kill()
+        finally:
+            first.kill()
+    counts = fcm.delivered_tokens()
+    doubled = sorted(token for token, count in counts.items() if count > 1)
+    assert before < 200  # the kill landed mid fan-out
+    assert set(counts) == {f"phone-{n:03}" for n in range(200)}
+    assert max(counts.values()) <= 2
+    assert len(doubled) <= per_call, doubled  # at most the one call in flight when the worker died
