@@ -13,8 +13,9 @@ class SchoolProfileAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(SchoolProject)
 class SchoolProjectAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["school", "project", "created_at"]
-    raw_id_fields = ["school", "project"]
+    list_display = ["school", "project", "status", "requested_at", "decided_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["school", "project", "requested_by", "decided_by"]
 
 
 @admin.register(Referral)
