@@ -11,6 +11,7 @@ from api.peer.bookings import EVENT_FIELDS
 from api.peer.models import Attendance, Booking, Event, GroupMembership, PeerGroup, Session
 from api.peer.services import schedule_of
 from core.fields import PROJECT_MESSAGE, WORKER_MESSAGE, ScopedPrimaryKeyRelatedField
+from core.views import MAX_ID
 
 
 class PersonRefSerializer(serializers.ModelSerializer[User]):
@@ -102,7 +103,7 @@ class MemberSerializer(serializers.ModelSerializer[GroupMembership]):
 
 
 class YoungCarerRefInput(serializers.Serializer[Any]):
-    young_carer = serializers.IntegerField(min_value=1)
+    young_carer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class SessionSerializer(serializers.ModelSerializer[Session]):
@@ -129,7 +130,7 @@ class NoteSerializer(serializers.Serializer[Any]):
 
 
 class MarkSerializer(serializers.Serializer[Any]):
-    young_carer = serializers.IntegerField(min_value=1)
+    young_carer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     status = serializers.ChoiceField(choices=Attendance.Status.choices)
 
 
@@ -243,7 +244,9 @@ class BookingSerializer(serializers.ModelSerializer[Booking]):
 
 
 class BookInputSerializer(serializers.Serializer[Any]):
-    young_carer = serializers.IntegerField(min_value=1, required=False, help_text="Workers booking for someone.")
+    young_carer = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="Workers booking for someone."
+    )
     parent_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     parent_email = serializers.EmailField(required=False, allow_blank=True, default="")
 

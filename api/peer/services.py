@@ -427,6 +427,16 @@ def session_cancel(*, actor: User, session: Session, note: str = "", tell: bool 
 # --- The register and check-in --------------------------------------------------------
 
 
+def _not_members_message(session: Session, case_ids: set[int]) -> str:
+    """Names the project's own young carers; an id from elsewhere (or none) is only counted, never confirmed."""
+    named = YoungCarer.objects.filter(pk__in=case_ids, organisation_id=session.group.organisation_id)
+    names = sorted(f"{case.preferred_name or case.first_name} {case.last_name}" for case in named)
+    others = len(case_ids) - len(names)
+    if others:
+        names.append(f"{others} young carer{'s' if others > 1 else ''} not in this project")
+    return f"Not in this group at the time of the session: {', '.join(names)}."
+
+
 @transaction.atomic
 def register_submit(*, actor: User, session: Session, marks: list[dict[str, Any]]) -> list[Attendance]:
     """Marks for the whole group in one submit. Each member once; a later submit corrects earlier marks."""
@@ -443,11 +453,9 @@ def register_submit(*, actor: User, session: Session, marks: list[dict[str, Any]
         .exclude(ended_at__lt=session.starts_at)
         .values_list("case_id", flat=True)
     )
-    strangers = sorted(set(case_ids) - members)
+    strangers = set(case_ids) - members
     if strangers:
-        raise ServiceError(
-            f"Not members of this group at the session: {', '.join(map(str, strangers))}.", field="marks"
-        )
+        raise ServiceError(_not_members_message(session, strangers), field="marks")
     now = timezone.now()
     rows = [
         Attendance(

@@ -148,10 +148,16 @@ class TestRegister:
                     "marks": [
                         {"young_carer": cast.sam_case.pk, "status": "present"},
                         {"young_carer": cast.alex_case.pk, "status": "present"},
+                        {"young_carer": cast.kai_case.pk, "status": "present"},
                     ]
                 },
             )
-        assert_error(response, 400)
+        error = assert_error(response, 400)
+        # Alex is named (Priya's project); Kai, of another project, is only counted; no internal id is shown.
+        assert error["fields"]["marks"] == [
+            "Not in this group at the time of the session: Alex Morgan, 1 young carer not in this project."
+        ]
+        assert str(cast.kai_case.pk) not in error["message"] and "Kai" not in error["message"]
         assert not Attendance.objects.exists()
 
     def test_submitting_again_corrects_rather_than_double_counts(self, cast, client_for, next_session):
@@ -183,7 +189,15 @@ class TestRegister:
             )
         assert_error(response, 400, "register_not_open")
 
-    @pytest.mark.parametrize("body", [{"marks": []}, {"marks": [{"young_carer": 1, "status": "sleepy"}]}, {}])
+    @pytest.mark.parametrize(
+        "body",
+        [
+            {"marks": []},
+            {"marks": [{"young_carer": 1, "status": "sleepy"}]},
+            {},
+            {"marks": [{"young_carer": 2**63, "status": "present"}]},
+        ],
+    )
     def test_malformed_registers_are_400(self, cast, client_for, next_session, body):
         assert_error(client_for(cast.priya).post(f"/api/v1/sessions/{next_session.pk}/register/", body), 400)
 
