@@ -36,6 +36,9 @@ class Command(DBWorkerCommand):
     def add_arguments(self, parser: Any) -> None:
         super().add_arguments(parser)
         parser.add_argument("--maintenance-interval", type=float, default=30.0)
+        # django-tasks-db reloads on code changes by default under DEBUG, running the worker as a child
+        # of the visible process: killing that PID left the worker behind. Reloading is asked for, or off.
+        parser.set_defaults(reload=False)
 
     def handle(self, *args: Any, **options: Any) -> None:
         interval = options.pop("maintenance_interval")
