@@ -95,7 +95,9 @@ class FallbackRedisCache(BaseCache):
         self._location = server
         self._retry_seconds = float(params.get("RETRY_SECONDS", 10))
         self._redis = RedisCache(server, params)
-        local = {key: params[key] for key in ("TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION") if key in params}
+        local: dict[str, Any] = {
+            k: params[k] for k in ("TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION") if k in params
+        }
         self._local = LocMemCache(f"redis-fallback:{server}", local)
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:

@@ -86,7 +86,8 @@ def _follow_up_claims_held_elsewhere(delivery_ids: list[int], retries: Retries) 
     lease = timedelta(seconds=settings.PUSH_LEASE_SECONDS)
     held = Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.SENDING, expires_at__gt=now)
     for pk, claimed_at, urgent in held.values_list("pk", "claimed_at", "notification__urgent"):
-        retries.add(pk, urgent=urgent, delay=max(1.0, (claimed_at + lease - now).total_seconds() + 1))
+        ends = (claimed_at or now) + lease
+        retries.add(pk, urgent=urgent, delay=max(1.0, (ends - now).total_seconds() + 1))
 
 
 class Retries:

@@ -36,7 +36,7 @@ def redis_down(settings):
     }
     settings.ACCOUNT_RATE_LIMITS = settings.PRODUCTION_RATE_LIMITS
     core_redis._outage.down_until.pop(CLOSED_PORT, None)  # a fresh process: the outage is not yet known
-    caches["default"]._local.clear()  # nor has it counted anything
+    caches["default"]._local.clear()  # type: ignore[attr-defined]  # nor has it counted anything
     yield
     core_redis._outage.down_until.pop(CLOSED_PORT, None)
 
