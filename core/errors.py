@@ -31,6 +31,7 @@ class ServiceError(Exception):
         *,
         code: str | None = None,
         field: str | None = None,
+        fields: dict[str, list[str]] | None = None,
         status_code: int | None = None,
     ) -> None:
         super().__init__(message)
@@ -38,6 +39,7 @@ class ServiceError(Exception):
         if code:
             self.code = code
         self.field = field
+        self.fields = fields if fields else ({field: [message]} if field else None)
         if status_code:
             self.status = status_code
 
@@ -82,8 +84,7 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None) ->
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ServiceError):
-        fields = {exc.field: [exc.message]} if exc.field else None
-        return Response(error_body(exc.code, exc.message, fields), status=exc.status)
+        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)
@@ -123,4 +124,3 @@ def api_bad_request(request: HttpRequest, exception: Exception | None = None) ->
     if not request.path.startswith(API_PREFIXES):
         return django_bad_request(request, exception)
     return JsonResponse(error_body("bad_request", "The request could not be read."), status=400)
-

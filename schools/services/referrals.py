@@ -119,6 +119,9 @@ def _check_what_is_given(referral: Referral) -> None:
     _check_project(referral.school, referral.project)
 
 
+EMPTY = (None, "", [])
+PUPIL_MUST_AGREE = "The pupil must know about the referral and agree to it."
+SAY_IF_SAFEGUARDING = "Say whether the referral raises a safeguarding concern."
 REQUIRED_TO_SUBMIT = {
     "project": "Choose the young carers project to refer to.",
     "first_name": "Give the pupil's first name.",
@@ -133,16 +136,22 @@ REQUIRED_TO_SUBMIT = {
 
 
 def _check_complete(referral: Referral) -> None:
-    for name, message in REQUIRED_TO_SUBMIT.items():
-        if getattr(referral, name) in (None, "", []):
-            raise ServiceError(message, field=name)
+    """Every missing answer at once, so the school can fill them all in one go; then the rules between answers."""
+    missing = {name: [message] for name, message in REQUIRED_TO_SUBMIT.items() if getattr(referral, name) in EMPTY}
+    if referral.pupil_knows_and_agrees is not True:
+        missing["pupil_knows_and_agrees"] = [PUPIL_MUST_AGREE]
+    if referral.safeguarding_concern is None:
+        missing["safeguarding_concern"] = [SAY_IF_SAFEGUARDING]
+    if missing:
+        count = f"{len(missing)} answers are" if len(missing) > 1 else "1 answer is"
+        raise ServiceError(f"{count} missing before this referral can be sent.", code="incomplete", fields=missing)
     _check_consent(referral)
     _check_safeguarding(referral)
 
 
 def _check_consent(referral: Referral) -> None:
     if referral.pupil_knows_and_agrees is not True:
-        raise ServiceError("The pupil must know about the referral and agree to it.", field="pupil_knows_and_agrees")
+        raise ServiceError(PUPIL_MUST_AGREE, field="pupil_knows_and_agrees")
     if referral.parent_knows_and_agrees is True:
         if not referral.parent_name.strip() or not referral.parent_relationship.strip():
             raise ServiceError("Give the name and relationship of the parent who agreed.", field="parent_name")
@@ -163,7 +172,7 @@ def _check_consent(referral: Referral) -> None:
 
 def _check_safeguarding(referral: Referral) -> None:
     if referral.safeguarding_concern is None:
-        raise ServiceError("Say whether the referral raises a safeguarding concern.", field="safeguarding_concern")
+        raise ServiceError(SAY_IF_SAFEGUARDING, field="safeguarding_concern")
     if referral.safeguarding_concern and not referral.dsl_informed:
         raise ServiceError(
             "A safeguarding concern belongs with your Designated Safeguarding Lead now: tell them, then confirm it here. "

@@ -55,7 +55,20 @@ def test_school_staff_see_status_and_message_but_workers_see_triage_fields(schoo
 def test_a_draft_can_be_saved_incomplete_then_completed_and_submitted(schools, client_for):
     client = client_for(schools.khan)
     draft = client.post("/api/v1/referrals/", {"first_name": "Mia", "last_name": "Clarke"}, format="json").json()
-    assert_error(client.post(f"/api/v1/referrals/{draft['id']}/submit/"), 400)
+    error = assert_error(client.post(f"/api/v1/referrals/{draft['id']}/submit/"), 400, "incomplete")
+    # Every missing answer at once, not one per attempt.
+    assert set(error["fields"]) == {
+        "project",
+        "date_of_birth",
+        "year_group",
+        "cared_for",
+        "relationship",
+        "condition_category",
+        "caring_tasks",
+        "pupil_knows_and_agrees",
+        "safeguarding_concern",
+    }
+    assert error["message"] == "9 answers are missing before this referral can be sent."
     full = mia_payload(schools)
     full.pop("school")
     assert client.patch(f"/api/v1/referrals/{draft['id']}/", full, format="json").status_code == 200
