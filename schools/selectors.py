@@ -419,7 +419,8 @@ def projects_nameable_by(user: Any) -> QuerySet[Organisation]:
     """The actor's own projects and those linked with the actor's schools: who a referral or presentation is for."""
     access = access_for(user)
     return Organisation.objects.filter(
-        Q(pk__in=access.project_ids) | Q(serves_links__school_id__in=access.school_ids),
+        Q(pk__in=access.project_ids)
+        | Q(serves_links__school_id__in=access.school_ids, serves_links__status=SchoolProject.Status.ACCEPTED),
         kind=Organisation.Kind.PROJECT,
         is_active=True,
     ).distinct()
