@@ -13,7 +13,6 @@ from accounts.models import Membership, Organisation, Role, User
 from core.errors import Conflict, NotFound, ServiceError
 from notifications.services import notify
 from schools.models import AwardLevel, SchoolProfile, SchoolProject
-from schools.services.notify import school_leads
 
 AWARD_YEARS = 3
 
@@ -82,11 +81,11 @@ def _link_context(link: SchoolProject) -> dict[str, object]:
 
 
 def school_deciders(school_id: int) -> list[int]:
-    """Who accepts or declines a project's request: the school's leads and admins."""
-    admins = Membership.objects.filter(organisation_id=school_id, role=Role.ADMIN, ended_at__isnull=True)
-    profile = SchoolProfile.objects.filter(organisation_id=school_id).first()
-    lead_ids = school_leads(school_id, profile.young_carers_lead_id if profile else None)
-    return sorted(set(lead_ids) | set(admins.values_list("user_id", flat=True)))
+    """Who accepts or declines a project's request, and so who is told of it: the school's leads and admins."""
+    members = Membership.objects.filter(
+        organisation_id=school_id, role__in=[Role.SCHOOL_LEAD, Role.ADMIN], ended_at__isnull=True
+    )
+    return sorted(set(members.values_list("user_id", flat=True)))
 
 
 def _project_managers(project_id: int) -> list[int]:
