@@ -3,7 +3,7 @@
 Each class also records on the user whether its credential passed the second factor
 (``accounts.access.mark_credential``) and ends a staff session left idle too long
 (``accounts.sessions``). The browser session's idle timeout is enforced by
-``accounts.middleware.StaffIdleTimeoutMiddleware`` before any view runs.
+``accounts.middleware.BrowserSessionMiddleware`` before any view runs.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
 from accounts.credentials import MFA_CLAIM, mark_credential, session_passed_mfa
-from accounts.sessions import end_session, idle_expired
+from accounts.sessions import end_session, idle_expired, is_staff
 from audit.context import update as update_audit_context
 
 
@@ -36,10 +36,10 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
         if result is None:
             return None
         user, session = result
+        mark_credential(user, mfa_passed=session_passed_mfa(session, user))  # first: access is then loaded once
         if idle_expired(session, user):
             end_session(session)
             return None
-        mark_credential(user, mfa_passed=session_passed_mfa(session, user))
         return _stamp(result)
 
     def authenticate_header(self, request: Request) -> str:
@@ -52,11 +52,13 @@ class JWTAuthentication(JWTTokenAuthentication):
         if result is None:
             return None
         user, payload = result
-        session = get_token_session(payload)
-        if session is not None and idle_expired(session, user):
-            end_session(session)
-            return None
-        mark_credential(user, mfa_passed=payload.get(MFA_CLAIM) is True)
+        mark_credential(user, mfa_passed=payload.get(MFA_CLAIM) is True)  # first: access is then loaded once
+        if is_staff(user):  # only staff time out: spare everyone else the session lookup
+            session = get_token_session(payload)
+            if session is None or idle_expired(session, user):
+                if session is not None:
+                    end_session(session)
+                return None
         return _stamp(result)
 
 

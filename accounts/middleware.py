@@ -1,4 +1,4 @@
-"""The staff idle timeout for browser sessions (the admin, allauth's pages, the portal)."""
+"""Browser sessions (the admin, allauth's pages, the portal): the second-factor mark and the staff idle timeout."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ from collections.abc import Callable
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
+from accounts.credentials import mark_credential, session_passed_mfa
 from accounts.sessions import idle_expired
 
 
-class StaffIdleTimeoutMiddleware:
-    """Signs out a staff browser session left idle too long, before any view sees it.
+class BrowserSessionMiddleware:
+    """Before any view sees a cookie-signed-in user: mark whether the session passed the second factor, and sign
+    out a staff session left idle too long.
 
-    Token requests (app session token, JWT) are timed out by their DRF authentication classes.
+    Marking here means no view, DRF or not, can read case data on an unmarked user. Token requests (app session
+    token, JWT) are marked and timed out by their DRF authentication classes.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -21,6 +24,8 @@ class StaffIdleTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and idle_expired(request.session, user):
-            logout(request)
+        if user is not None and user.is_authenticated:
+            mark_credential(user, mfa_passed=session_passed_mfa(request.session, user))
+            if idle_expired(request.session, user):
+                logout(request)
         return self.get_response(request)

@@ -32,7 +32,7 @@ def _timeout() -> int:
     return int(settings.STAFF_IDLE_TIMEOUT_MINUTES) * 60
 
 
-def _is_staff(user: Any) -> bool:
+def is_staff(user: Any) -> bool:
     from accounts.access import access_for
 
     return bool(getattr(user, "is_staff", False)) or access_for(user).is_staff_member
@@ -55,7 +55,7 @@ def record_activity(session_key: str, now: float | None = None) -> None:
 
 def idle_expired(session: Any, user: Any) -> bool:
     """Whether this staff session has been idle too long; if not, records this use of it."""
-    if not getattr(user, "is_authenticated", False) or not session.session_key or not _is_staff(user):
+    if not getattr(user, "is_authenticated", False) or not session.session_key or not is_staff(user):
         return False
     now = time.time()
     last = max(float(cache.get(_key(session.session_key)) or 0), _signed_in_at(session, user))

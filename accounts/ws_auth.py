@@ -53,9 +53,9 @@ def _by_session_token(token: str) -> Signed | None:
     if not result:
         return None
     user, session = result
+    mark_credential(user, mfa_passed=session_passed_mfa(session, user))
     if idle_expired(session, user):
         return None
-    mark_credential(user, mfa_passed=session_passed_mfa(session, user))
     return {"user": user, "session_key": session.session_key, "expires_at": None}
 
 
@@ -64,10 +64,10 @@ def _by_access_token(token: str) -> Signed | None:
     if not result or not result[0].is_active:
         return None
     user, payload = result
-    session = get_token_session(payload)
-    if session is not None and idle_expired(session, user):
-        return None
     mark_credential(user, mfa_passed=payload.get(MFA_CLAIM) is True)
+    session = get_token_session(payload)
+    if session is None or idle_expired(session, user):
+        return None
     return {"user": user, "session_key": session_key_from_sid(payload["sid"]), "expires_at": payload["exp"]}
 
 

@@ -418,7 +418,7 @@ STAFF_IDLE_TIMEOUT_MINUTES = env_int("STAFF_IDLE_TIMEOUT_MINUTES", 30, minimum=1
 INSTALLED_APPS.append("csp")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "accounts.middleware.BrowserSessionMiddleware",
 )
 MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
 MIDDLEWARE.insert(2, "core.middleware.SecurityHeadersMiddleware")
