@@ -17,6 +17,7 @@ from audit.models import AuditEntry
 
 from .defaults import default_params
 from .harness import (
+    MISSING_ID,
     NON_SCHEMA_OPERATIONS,
     NOT_A_PROJECTION,
     Row,
@@ -32,6 +33,7 @@ from .harness import (
 )
 from .personas import PERSONAS, STAFF, YOUNG_PEOPLE
 from .rows import ROWS
+from .rows_probes import FILTERS, PROBES
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +67,33 @@ def _values(path: str, row: Row, world: World) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("method", "path", "persona"), list(_cases()))
 def test_operation(method: str, path: str, persona: str, matrix_world: World) -> None:
-    row = ROWS[(method, path)]
+    _run(method, path, ROWS[(method, path)], persona, matrix_world)
+
+
+def _probe_cases() -> Iterator[Any]:
+    for label, (_operation, row) in PROBES.items():
+        for persona in PERSONAS:
+            reason = row.leaks.get(persona)
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            yield pytest.param(label, persona, id=f"{label} as {persona}", marks=marks)
+
+
+@pytest.mark.parametrize(("label", "persona"), list(_probe_cases()))
+def test_probe(label: str, persona: str, matrix_world: World) -> None:
+    (method, path), row = PROBES[label]
+    _run(method, path, row, persona, matrix_world)
+
+
+@pytest.mark.parametrize(("path", "name", "foreign"), FILTERS, ids=[f"{p}?{n}=" for p, n, _ in FILTERS])
+def test_a_filter_answers_a_foreign_id_as_a_missing_one(
+    path: str, name: str, foreign: str, matrix_world: World
+) -> None:
+    client = client_for_persona("key_worker", matrix_world)
+    answers = [client.get(f"{path}?{name}={value}") for value in (matrix_world[foreign].pk, MISSING_ID)]
+    assert [(r.status_code, body_of(r)) for r in answers][0] == (answers[1].status_code, body_of(answers[1]))
+
+
+def _run(method: str, path: str, row: Row, persona: str, matrix_world: World) -> None:
     values = _values(path, row, matrix_world)
     client = client_for_persona(persona, matrix_world)
     expected = row.expected(persona)

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, Organisation, Role, User
 from accounts.services import invitation_create_for_staff
 from api.peer import bookings as peer_bookings
 from api.peer.calendar import feed_rotate
@@ -186,6 +186,24 @@ def _account_objects(cast: Cast, people: dict[str, User | None]) -> dict[str, An
     }
 
 
+def _foreign_objects(cast: Cast) -> dict[str, Any]:
+    """Objects of another project and a school nobody in the cast works with: ids that exist but are not ours."""
+    event = Event.objects.filter(organisation=cast.riverside).order_by("id").first()
+    assert event is not None
+    event.pk = None
+    event.organisation = cast.eastbank
+    event.title = "Eastbank Games Night"
+    event.save()
+    far_school = Organisation.objects.create(name="Farfield School", kind=Organisation.Kind.SCHOOL, urn="199999")
+    return {
+        "foreign_group": PeerGroup.objects.create(
+            organisation=cast.eastbank, name="Eastbank Juniors", min_age=8, max_age=11
+        ),
+        "foreign_event": event,
+        "far_school": far_school,
+    }
+
+
 def _transition_objects(cast: Cast) -> dict[str, Any]:
     transition = Transition.objects.filter(case=cast.alex_case).order_by("id").first()
     return {"transition": transition, "handover": Handover.objects.filter(transition=transition).first()}
@@ -206,4 +224,5 @@ def build_world() -> World:
     world.update(_wellbeing_objects(cast))
     world.update(_referral_objects(cast))
     world.update(_transition_objects(cast))
+    world.update(_foreign_objects(cast))
     return world
