@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from accounts.access import CaseDataPermission, project_seats
 from cases.access import case_for_editor
+from core.audiences import output_for
 from core.filters import IdFilter
 from core.views import ApiView, ApiViewSet, FileResponseMixin, actor, id_or_404
 from transitions import selectors, services
@@ -150,12 +151,13 @@ class TransitionViewSet(ApiViewSet):
     @action(detail=False, methods=["get"], url_path="at-risk", pagination_class=None, filterset_class=None)
     def at_risk(self, request: Request) -> Response:
         rows = selectors.at_risk_for(request.user)
-        return Response(s.AtRiskSerializer(rows, many=True).data)
+        return Response(output_for(request.user, s.AtRiskSerializer)(rows, many=True).data)
 
     @extend_schema(responses=s.FiguresSerializer)
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def figures(self, request: Request) -> Response:
-        return Response(s.FiguresSerializer(selectors.transition_figures(request.user)).data)
+        figures = selectors.transition_figures(request.user)
+        return Response(output_for(request.user, s.FiguresSerializer)(figures).data)
 
     @extend_schema(responses=s.MineSerializer)
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import uuid
 from typing import Any
 from urllib.parse import urlparse
@@ -16,6 +17,7 @@ from urllib.parse import urlparse
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from django.urls import get_resolver
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -299,3 +301,95 @@ def test_a_school_sees_the_status_and_the_message_never_the_project_s_reasons(wo
         assert MESSAGE_TO_SCHOOL in text
         for word in (DECLINE_REASON, "do not tell school", world.priya.email):
             assert word not in text, word
+
+
+# -- every route, not only the ones listed above ----------------------------------------------------------------
+
+
+def get_routes() -> list[str]:
+    """Every GET route under /api/v1/, its parameters left as ``{name}``, read from the URL conf."""
+    routes: list[str] = []
+
+    def walk(patterns: Any, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, route)
+            elif "format" not in route and _answers_get(pattern.callback):
+                routes.append(_placeholders(route))
+
+    walk(get_resolver().url_patterns, "/")
+    return sorted({route for route in routes if route.startswith("/api/v1/")})
+
+
+def _answers_get(callback: Any) -> bool:
+    actions = getattr(callback, "actions", None)
+    if actions is not None:
+        return "get" in actions
+    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    return view_class is not None and hasattr(view_class, "get")
+
+
+def _placeholders(route: str) -> str:
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route)
+    route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+    return route.replace("^", "").replace("$", "").replace("\\", "")
+
+
+def _own_ids(cast: Any) -> dict[str, Any]:
+    """For each route prefix, the id of something Sam may read there."""
+    sam = cast.sam_case
+    booking = Booking.objects.filter(case=sam).order_by("pk").first()
+    assignment = Assignment.objects.filter(case=sam).first()
+    assert booking is not None and assignment is not None
+    group = PeerGroup.objects.get(name="Thursday Teens")
+    return {
+        "/api/v1/young-carers/": sam.pk,
+        "/api/v1/organisations/": cast.riverside.pk,
+        "/api/v1/groups/": group.pk,
+        "/api/v1/sessions/": group.sessions.values_list("pk", flat=True).first(),
+        "/api/v1/events/": booking.event_id,
+        "/api/v1/bookings/": booking.pk,
+        "/api/v1/checkins/": CheckIn.objects.filter(case=sam).values_list("pk", flat=True).first(),
+        "/api/v1/notifications/": Notification.objects.filter(recipient=cast.sam).values_list("pk", flat=True).first(),
+        "/api/v1/devices/": Device.objects.filter(user=cast.sam).values_list("pk", flat=True).first(),
+        "/api/v1/questionnaires/definitions/": assignment.instrument_id,
+        "/api/v1/questionnaires/assignments/": assignment.pk,
+        "/api/v1/questionnaires/responses/": QuestionnaireResponse.objects.filter(case=sam)
+        .values_list("pk", flat=True)
+        .first(),
+    }
+
+
+def _fill(route: str, own: dict[str, Any]) -> str:
+    prefix = next((p for p in own if route.startswith(p)), None)
+    url = route.replace("{pk}", str(own[prefix]) if prefix else "1")
+    return re.sub(r"\{\w+\}", "1", url)
+
+
+def _keys(data: Any) -> set[str]:
+    if isinstance(data, list):
+        return set().union(*(_keys(item) for item in data)) if data else set()
+    if isinstance(data, dict):
+        return set(data).union(*(_keys(value) for value in data.values())) if data else set()
+    return set()
+
+
+def test_every_get_route_answers_a_young_person_with_allow_listed_keys_only(world, client_for) -> None:
+    """A route nobody listed above still cannot hand Sam a staff field: every key of every JSON answer, at any
+    depth, is one some young person's serializer declares (or a page's envelope)."""
+    client = client_for(world.sam)
+    allowed = audiences.allowed_keys("young_person") | audiences.PAGE_KEYS
+    forbidden = staff_only_strings(world)
+    routes = get_routes()
+    assert len(routes) > 50
+    for route in routes:
+        url = _fill(route, _own_ids(world))
+        response = client.get(url)
+        assert response.status_code < 500, url
+        if response.status_code != 200 or not response["Content-Type"].startswith("application/json"):
+            continue
+        body = response.json()
+        assert _keys(body) <= allowed, (url, _keys(body) - allowed)
+        for word in forbidden:
+            assert word not in json.dumps(body), (url, word)
