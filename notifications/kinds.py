@@ -373,6 +373,15 @@ for _transition_kind in (
         _("{milestone}. {detail}"),
         deep_link="portal://transitions/{transition_id}",
     ),
+    # A record first seen after a milestone had passed: the most urgent news, so it passes quiet hours.
+    Kind(
+        "transition.milestone_late",
+        Category.TRANSITION,
+        _("Late on the road to 18: {young_person}"),
+        _("{milestone} (due {due_on}). {detail}"),
+        urgent=True,
+        deep_link="portal://transitions/{transition_id}",
+    ),
     Kind(
         "transition.handover_received",
         Category.TRANSITION,

@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.access import PROJECT_STAFF_ROLES, access_for
 from accounts.models import Membership, Organisation, Role, User
@@ -26,7 +27,8 @@ from transitions.road import add_working_days, london_morning, next_working_day,
 
 MANAGER_ROLES = (Role.PROJECT_MANAGER, Role.ADMIN)
 SELF_CONSENT_BASES = {Consent.Basis.OWN, Consent.Basis.GILLICK}
-# Milestones reached longer ago than this (a record first seen late) are recorded quietly, not announced.
+# Milestones reached longer ago than this (a record first seen late) are not announced one by one: the
+# latest of them that needs attention is told at once, as urgent (``transition.milestone_late``).
 ANNOUNCE_WITHIN_DAYS = 7
 # Records older than this are young adult carers in their own right; the road to 18 is behind them.
 ROAD_ENDS_AT_AGE = 19
@@ -160,13 +162,28 @@ def milestones_mark(*, today: date | None = None) -> int:
     return marked
 
 
+def _late_one_to_tell(checked: list[tuple[str, date, bool, str]], today: date) -> str | None:
+    """A record first seen late: of its late milestones, the latest needing attention is the one to tell now.
+
+    None when a milestone is due this week (it is announced as usual) or nothing late needs attention.
+    """
+    if any((today - due_on).days <= ANNOUNCE_WITHIN_DAYS for _kind, due_on, _attention, _detail in checked):
+        return None
+    late = [kind for kind, _due_on, attention, _detail in checked if attention]
+    return late[-1] if late else None
+
+
 @transaction.atomic
 def _mark_case(case: YoungCarer, due: dict[str, date], today: date, managers: dict[int, list[int]]) -> int:
     transition = _ensure_transition(case)
+    checked = [
+        (kind, due_on, *_milestone_check(kind, transition))
+        for kind, due_on in sorted(due.items(), key=lambda item: item[1])
+    ]
+    late_one = _late_one_to_tell(checked, today)
     marked = 0
-    for kind, due_on in sorted(due.items(), key=lambda item: item[1]):
-        attention, detail = _milestone_check(kind, transition)
-        announce = (today - due_on).days <= ANNOUNCE_WITHIN_DAYS
+    for kind, due_on, attention, detail in checked:
+        on_time = (today - due_on).days <= ANNOUNCE_WITHIN_DAYS
         try:
             with transaction.atomic():
                 milestone = Milestone.objects.create(
@@ -176,24 +193,27 @@ def _mark_case(case: YoungCarer, due: dict[str, date], today: date, managers: di
                     marked_at=timezone.now(),
                     needs_attention=attention,
                     detail=detail,
-                    notified=announce,
+                    notified=on_time or kind == late_one,
                 )
         except IntegrityError:
             continue  # another worker marked it first
         marked += 1
-        if announce:
+        if milestone.notified:
             if case.organisation_id not in managers:
                 managers[case.organisation_id] = _members(case.organisation_id, *MANAGER_ROLES)
-            _announce_milestone(transition, milestone, managers[case.organisation_id])
+            _announce_milestone(transition, milestone, managers[case.organisation_id], late=not on_time)
     return marked
 
 
-def _announce_milestone(transition: Transition, milestone: Milestone, managers: list[int]) -> None:
+def _announce_milestone(transition: Transition, milestone: Milestone, managers: list[int], *, late: bool) -> None:
     kind = "transition.milestone_attention" if milestone.needs_attention else "transition.milestone"
+    context = _worker_context(transition, milestone=milestone.get_kind_display(), detail=milestone.detail)
+    if late:
+        kind, context["due_on"] = "transition.milestone_late", date_format(milestone.due_on, "j F Y")
     notify(
         recipients=project_recipients(transition.case, managers),
         kind=kind,
-        context=_worker_context(transition, milestone=milestone.get_kind_display(), detail=milestone.detail),
+        context=context,
         dedupe_key=f"transition.milestone:{milestone.case_id}:{milestone.kind}",
     )
 

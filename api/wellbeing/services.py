@@ -45,6 +45,16 @@ def max_escalations() -> int:
     return int(getattr(settings, "ALERT_MAX_ESCALATIONS", 2))
 
 
+def reminder_minutes() -> int:
+    return int(getattr(settings, "ALERT_REMINDER_MINUTES", 60))
+
+
+def _wait_after(level: int) -> timedelta:
+    """Escalations come every ``ALERT_ESCALATION_MINUTES``; after the last, reminders every ``ALERT_REMINDER_MINUTES``
+    for as long as nobody acknowledges: an unacknowledged alert never goes quiet."""
+    return timedelta(minutes=escalation_minutes() if level < max_escalations() else reminder_minutes())
+
+
 @dataclass
 class Outcome:
     """What the young person is shown after a check-in, a help tap or a questionnaire."""
@@ -243,6 +253,13 @@ def _manager_ids(organisation_id: int) -> set[int]:
     )
 
 
+def _reminder_ids(organisation_id: int) -> set[int]:
+    """The managers on duty; else every manager; else whoever is on duty (as for an escalation)."""
+    managers = _manager_ids(organisation_id)
+    on_duty = _on_duty_ids(organisation_id)
+    return (managers & on_duty) or managers or on_duty
+
+
 def alert_recipient_ids(alert: AlertModel) -> set[int]:
     """The key worker and whoever is on duty at the project."""
     ids = _on_duty_ids(alert.organisation_id)
@@ -379,7 +396,8 @@ def alert_close(*, actor: Any, alert: AlertModel, note: str) -> AlertModel:
 
 @transaction.atomic
 def alert_escalate_if_due(*, alert_id: int, level: int, now: datetime | None = None) -> bool:
-    """Escalate to the project's managers if still unacknowledged. Safe to run any number of times.
+    """Escalate to the project's managers if still unacknowledged, then keep reminding them until someone
+    acknowledges. Safe to run any number of times.
 
     ``level`` is the escalation this caller means to perform; if it has happened (or the
     alert was acknowledged, or it is not due yet) nothing is done.
@@ -394,14 +412,18 @@ def alert_escalate_if_due(*, alert_id: int, level: int, now: datetime | None = N
         return False
     alert.escalation_level = level
     alert.escalated_at = now
-    more = level < max_escalations()
-    alert.next_escalation_at = now + timedelta(minutes=escalation_minutes()) if more else None
+    alert.next_escalation_at = now + _wait_after(level)
     alert.save(update_fields=["escalation_level", "escalated_at", "next_escalation_at"])
-    managers = _manager_ids(alert.organisation_id) or _on_duty_ids(alert.organisation_id)
+    reminder = level > max_escalations()
+    managers = (
+        _reminder_ids(alert.organisation_id)
+        if reminder
+        else (_manager_ids(alert.organisation_id) or _on_duty_ids(alert.organisation_id))
+    )
     _tell(managers, "alert.escalated", alert, dedupe_key=f"alert-{alert.pk}-escalation-{level}")
-    record_event(actor=None, instance=alert, event="alert.escalate", details={"level": level, "told": len(managers)})
-    if more:
-        escalate_alert.using(run_after=alert.next_escalation_at).enqueue(alert.pk, level + 1)
+    details = {"level": level, "told": len(managers), "reminder": reminder}
+    record_event(actor=None, instance=alert, event="alert.escalate", details=details)
+    escalate_alert.using(run_after=alert.next_escalation_at).enqueue(alert.pk, level + 1)
     send_event_on_commit(managers | alert_recipient_ids(alert), "alert.escalated", _event_payload(alert))
     return True
 

@@ -3,17 +3,37 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 register = template.Library()
 
-# Values from other modules arrive as JSON: datetimes as London ISO strings, shown here as people write them.
+# Values arrive as JSON: dates and datetimes as ISO strings, written here one way, as the portal writes them.
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+DATE = "j F Y"
+DATE_TIME = "j F Y, H:i"
+
+
+@register.filter
+def when(value: Any, part: str = "") -> Any:
+    """An ISO date as "4 March 2026"; an ISO datetime as "4 March 2026, 15:30" in London time (``:"day"``: the
+    date alone). Anything else is left as it is."""
+    if not isinstance(value, str):
+        return value
+    if ISO_DATE.match(value):
+        return date_format(date.fromisoformat(value), DATE)
+    if ISO_DATETIME.match(value):
+        moment = datetime.fromisoformat(value)
+        moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+        return date_format(moment, DATE if part == "day" else DATE_TIME)
+    return value
 
 
 def _label(key: Any) -> str:
@@ -49,9 +69,7 @@ def _render(value: Any) -> SafeString:
         return format_html("-")
     if isinstance(value, bool):
         return format_html("{}", "yes" if value else "no")
-    if isinstance(value, str) and ISO_DATETIME.match(value):
-        return format_html("{}", datetime.fromisoformat(value).strftime("%-d %b %Y %H:%M"))
-    return format_html("{}", value)
+    return format_html("{}", when(value))
 
 
 @register.simple_tag
