@@ -34,3 +34,25 @@ FILTERS: tuple[tuple[str, str, str], ...] = (
     ("/api/v1/self-identifications/", "school", "far_school"),
     ("/api/v1/young-carers/", "school", "far_school"),
 )
+
+# (list path, world object): whoever the detail row refuses with 404 must not find the object in the list either.
+LISTS: tuple[tuple[str, str], ...] = (
+    ("/api/v1/young-carers/", "sam_case"),
+    ("/api/v1/bookings/", "booking"),
+    ("/api/v1/sessions/", "session"),
+    ("/api/v1/groups/", "group"),
+    ("/api/v1/events/", "event"),
+    ("/api/v1/referrals/", "referral"),
+    ("/api/v1/presentations/", "presentation"),
+    ("/api/v1/self-identifications/", "self_identification"),
+    ("/api/v1/transitions/", "transition"),
+    ("/api/v1/handovers/", "handover"),
+    ("/api/v1/alerts/", "alert"),
+    ("/api/v1/invitations/", "invitation"),
+    ("/api/v1/notifications/", "notification"),
+    ("/api/v1/questionnaires/assignments/", "assignment"),
+    ("/api/v1/questionnaires/responses/", "response"),
+    ("/api/v1/devices/", "device"),
+    ("/api/v1/organisations/", "riverside"),
+    ("/api/v1/toolkit/resources/", "resource"),
+)

@@ -31,9 +31,9 @@ from .harness import (
     schema_operations,
     send,
 )
-from .personas import PERSONAS, STAFF, YOUNG_PEOPLE
+from .personas import PERSONAS, SIGNED_OUT, STAFF, YOUNG_PEOPLE
 from .rows import ROWS
-from .rows_probes import FILTERS, PROBES
+from .rows_probes import FILTERS, LISTS, PROBES
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +91,27 @@ def test_a_filter_answers_a_foreign_id_as_a_missing_one(
     client = client_for_persona("key_worker", matrix_world)
     answers = [client.get(f"{path}?{name}={value}") for value in (matrix_world[foreign].pk, MISSING_ID)]
     assert [(r.status_code, body_of(r)) for r in answers][0] == (answers[1].status_code, body_of(answers[1]))
+
+
+def _list_cases() -> Iterator[Any]:
+    for path, key in LISTS:
+        detail = ROWS[("GET", f"{path}{{id}}/")]
+        for persona in PERSONAS:
+            if persona not in SIGNED_OUT and detail.expected(persona) == 404:
+                yield pytest.param(path, key, persona, id=f"GET {path} as {persona} hides {key}")
+
+
+@pytest.mark.parametrize(("path", "key", "persona"), list(_list_cases()))
+def test_a_list_hides_what_its_detail_refuses(path: str, key: str, persona: str, matrix_world: World) -> None:
+    response = client_for_persona(persona, matrix_world).get(path)
+    assert response.status_code in (200, 403, 404), body_of(response)
+    if response.status_code == 200:
+        assert matrix_world[key].pk not in _ids(response.json())
+
+
+def _ids(body: Any) -> set[Any]:
+    rows = body.get("results", body) if isinstance(body, dict) else body
+    return {row.get("id") for row in rows if isinstance(row, dict)}
 
 
 def _run(method: str, path: str, row: Row, persona: str, matrix_world: World) -> None:
