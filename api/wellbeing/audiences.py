@@ -73,7 +73,7 @@ class YoungPersonTrendsSerializer(serializers.Serializer[Any]):
 
 class YoungPersonOptionSerializer(serializers.Serializer[Any]):
     value = serializers.JSONField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class YoungPersonQuestionSerializer(serializers.Serializer[Any]):

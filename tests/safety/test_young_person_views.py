@@ -393,3 +393,15 @@ def test_every_get_route_answers_a_young_person_with_allow_listed_keys_only(worl
         assert _keys(body) <= allowed, (url, _keys(body) - allowed)
         for word in forbidden:
             assert word not in json.dumps(body), (url, word)
+
+
+def test_sam_booking_a_place_is_answered_without_the_parent_s_email_he_typed(world, client_for) -> None:
+    residential = Booking.objects.get(case=world.jo_case).event  # Summer Residential Break, 8 to 17
+    booked = client_for(world.sam).post(
+        f"/api/v1/events/{residential.pk}/book/",
+        {"parent_name": "Lisa Green", "parent_email": "lisa.green@demo.example"},
+        format="json",
+    )
+    assert booked.status_code == 201, booked.content
+    assert_only_allowed(booked.json(), "booking", [*staff_only_strings(world), "Lisa Green"], "book")
+    assert booked.json()["status"] == Booking.Status.AWAITING_CONSENT
