@@ -11,6 +11,13 @@ from notifications.services import notify
 
 
 def load(cast: Cast) -> None:
+    _jo_speaks_welsh(cast)
+    notify(
+        recipients=[cast.jo],
+        kind="message.from_worker",
+        context={"sender_name": "Priya", "preview": "Wela i di yn y grŵp ddydd Iau!"},
+        dedupe_key="demo-welcome-jo",
+    )
     notify(
         recipients=[cast.sam],
         kind="message.from_worker",
@@ -23,3 +30,11 @@ def load(cast: Cast) -> None:
         context={"young_person": "Sam", "preview": "Can I bring my brother's schedule to the next session?"},
         dedupe_key="demo-question-priya",
     )
+
+
+def _jo_speaks_welsh(cast: Cast) -> None:
+    """Jo's app and record are in Welsh: her pushes and inbox come from the Welsh catalogue."""
+    cast.jo.locale = "cy"
+    cast.jo.save(update_fields=["locale"])
+    cast.jo_case.language = "cy"
+    cast.jo_case.save(update_fields=["language"])

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,8 +24,10 @@ from schools.models import (
     SchoolProject,
     Standard,
     StandardProgress,
+    ToolkitResource,
 )
 from schools.rules import expected_year_group
+from schools.services import toolkit
 from schools.workdays import due_after
 
 SAMPLE = Path(__file__).parent / "data" / "gias_sample.csv"
@@ -34,6 +37,7 @@ SAMPLE = Path(__file__).parent / "data" / "gias_sample.csv"
 def load(cast: Cast) -> None:
     load_schools(cast)
     _mias_referral(cast)
+    _toolkit(cast)
 
 
 # The demo schools have agreed to work with their projects.
@@ -117,3 +121,72 @@ def _mias_referral(cast: Cast) -> None:
         submitted_at=submitted,
         acknowledge_due_at=due_after(submitted, 2),
     )
+
+
+# What Riverside publishes for its schools: Mr Khan's toolkit opens with these in it.
+TOOLKIT = (
+    (
+        "Spotting a young carer: a checklist for staff",
+        "checklist",
+        ["staff"],
+        ["understand"],
+        "Signs to look for in class and at the gate, and what to do next.",
+    ),
+    (
+        "How to refer a pupil to Riverside Young Carers",
+        "guidance",
+        ["staff"],
+        ["inform", "identify"],
+        "What the referral form asks, how consent works, and what happens after you send it.",
+    ),
+    (
+        "Who are young carers? Assembly poster",
+        "poster",
+        ["pupils", "parents"],
+        ["understand"],
+        "For the hall and the school entrance; the QR code on the slides leads to the self-identification form.",
+    ),
+)
+
+
+def _one_page_pdf(title: str) -> bytes:
+    """A small, valid one-page PDF with the resource's title: enough to download and open in the demo."""
+    text = title.replace("\\", "").replace("(", "").replace(")", "")
+    stream = f"BT /F1 18 Tf 56 770 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _toolkit(cast: Cast) -> None:
+    """Riverside's manager publishes the resources, and Mr Khan has downloaded the checklist for Northgate."""
+    for title, category, audiences, standards, description in TOOLKIT:
+        if ToolkitResource.objects.filter(owner=cast.riverside, title=title).exists():
+            continue
+        resource = toolkit.resource_create(
+            actor=cast.tom,
+            owner=cast.riverside,
+            title=title,
+            category=category,
+            audiences=audiences,
+            standards=standards,
+            description=description,
+        )
+        upload = SimpleUploadedFile(f"{title}.pdf", _one_page_pdf(title), content_type="application/pdf")
+        version = toolkit.version_add(actor=cast.tom, resource=resource, upload=upload, notes="First version.")
+        if category == "checklist":
+            toolkit.download_record(actor=cast.khan, version=version, school=cast.northgate)
