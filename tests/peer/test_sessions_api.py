@@ -161,9 +161,9 @@ class TestRegister:
         assert not Attendance.objects.exists()
 
     def test_submitting_again_corrects_rather_than_double_counts(self, cast, client_for, next_session):
-        client = client_for(cast.priya)
         url = f"/api/v1/sessions/{next_session.pk}/register/"
         with time_machine.travel(next_session.starts_at + timedelta(minutes=5), tick=False):
+            client = client_for(cast.priya)  # signed in then: a staff sign-in idle for 30 minutes ends
             client.post(url, {"marks": [{"young_carer": cast.sam_case.pk, "status": "absent"}]})
             rows = client.post(url, {"marks": [{"young_carer": cast.sam_case.pk, "status": "late"}]}).json()
             assert rows == [
