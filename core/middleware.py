@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 
 class SecurityHeadersMiddleware:
@@ -22,6 +23,5 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         if request.path_info.startswith(tuple(settings.NO_STORE_PATH_PREFIXES)):
-            response.headers["Cache-Control"] = "no-store"
-            response.headers.pop("Expires", None)
+            patch_cache_control(response, no_store=True)  # keeps what a view said ("private"); no-store wins anyway
         return response
