@@ -7,6 +7,7 @@ live socket says "try again later" (1013) instead of failing its handshake.
 from __future__ import annotations
 
 import logging
+import time
 from urllib.parse import urlparse
 
 import pytest
@@ -97,3 +98,19 @@ def test_the_socket_handshake_says_try_again_later_instead_of_failing(cast, redi
     connected, closing = async_to_sync(scenario)()
     assert connected
     assert closing == {"type": "websocket.close", "code": 1013}
+
+
+@pytest.mark.redis
+def test_once_redis_answers_again_the_cache_goes_back_to_it_and_says_so(settings, caplog):
+    url = settings.REDIS_URL
+    fallback = core_redis.FallbackRedisCache(url, {"KEY_PREFIX": "fallback-test", "RETRY_SECONDS": 0.2})
+    core_redis._outage.went_down(url, 0.2, ConnectionError("as if Redis had gone away"))
+    fallback.set("answer", "from memory")
+    assert fallback._redis.get("answer") is None  # written to memory, not to Redis
+    time.sleep(0.3)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="core.redis"):
+        fallback.set("answer", "from redis")
+    assert fallback._redis.get("answer") == "from redis"
+    assert [r.getMessage() for r in caplog.records if r.name == "core.redis"] == [f"Redis cache at {url} answers again"]
+    fallback.delete("answer")
