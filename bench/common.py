@@ -143,7 +143,16 @@ def latency(
 
 
 def session_token(user: Any) -> str:
-    """A real allauth app session token for ``user`` (Django must be set up)."""
+    """A real allauth app session token for ``user`` (Django must be set up).
+
+    It records the sign-in steps as allauth does, the second factor too for a user with TOTP: staff
+    need a sign-in that passed it to read case data, and a staff sign-in with no recorded time is idle.
+    """
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.mfa.models import Authenticator
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
@@ -151,6 +160,11 @@ def session_token(user: Any) -> str:
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    records: list[dict[str, Any]] = [{"method": "password", "at": time.time()}]
+    if Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists():
+        records.append({"method": "mfa", "at": time.time(), "type": "totp"})
+    store[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    store[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
     store.create()
     return str(store.session_key)
 

@@ -130,7 +130,7 @@ async def _listen(
     key = base64.b64encode(secrets.token_bytes(16)).decode()
     writer.write(
         (
-            f"GET /ws/v1/?session_token={token} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            f"GET /ws/v1/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Session-Token: {token}\r\nUpgrade: websocket\r\n"
             f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
         ).encode()
     )
