@@ -25,7 +25,7 @@ ALERT_LABELS: dict[str, dict[str, str]] = {
 
 
 def language_name(tag: str) -> str:
-    """"en" -> "English", "cy" -> "Welsh", "pl" -> "Polish"; a tag Django does not know stays as given."""
+    """The language's English name (en: English, cy: Welsh, pl: Polish); a tag Django does not know stays as given."""
     try:
         return str(get_language_info(tag)["name"])
     except KeyError:
