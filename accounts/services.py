@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.access import PROJECT_STAFF_ROLES, Access, access_for, forget_access, require_case_data_access
 from accounts.delivery import send_email_on_commit
 from accounts.models import MANAGING_ROLES, ROLES_BY_KIND, Invitation, Membership, Organisation, Role, User
+from accounts.selectors import invitations_visible_to
 from accounts.sockets import close_user_sockets_on_commit
 from core.errors import Conflict, NotFound, ServiceError
 
@@ -26,11 +27,13 @@ def _new_token() -> tuple[str, str]:
     return token, hash_token(token)
 
 
-def _check_email_free(email: str) -> str:
-    email = email.strip().lower()
-    if email and User.objects.filter(email__iexact=email).exists():
-        raise Conflict("An account with this email address already exists.", code="duplicate_email")
-    return email
+def _has_account(email: str) -> bool:
+    """Whether the address already has an account: never told to the inviter.
+
+    The invitation is made either way, with the same answer, so inviting cannot be used to find out who has an
+    account; an address that has one is sent nothing (it could not sign up with it anyway).
+    """
+    return bool(email) and User.objects.filter(email__iexact=email).exists()
 
 
 @transaction.atomic
@@ -42,7 +45,7 @@ def invitation_create_for_young_carer(*, actor: User, case: Any, email: str = ""
         raise Conflict("This young person already has an app account.", code="already_linked")
     if case.status == case.Status.CLOSED:
         raise ServiceError("The case is closed.", code="case_closed")
-    email = _check_email_free(email)
+    email = email.strip().lower()
     token, token_hash = _new_token()
     # A new invitation replaces any still pending for the same case.
     Invitation.objects.filter(case=case, accepted_at__isnull=True, revoked_at__isnull=True).update(
@@ -57,7 +60,8 @@ def invitation_create_for_young_carer(*, actor: User, case: Any, email: str = ""
         created_by=actor,
         expires_at=timezone.now() + settings.INVITATION_TTL,
     )
-    send_email_on_commit(invitation, token)
+    if not _has_account(email):
+        send_email_on_commit(invitation, token)
     return invitation, token
 
 
@@ -100,7 +104,7 @@ def invitation_create_for_staff(
         )
     if not email:
         raise ServiceError("Staff invitations need an email address.", field="email")
-    email = _check_email_free(email)
+    email = email.strip().lower()
     token, token_hash = _new_token()
     invitation = Invitation.objects.create(
         kind=Invitation.Kind.STAFF,
@@ -111,7 +115,8 @@ def invitation_create_for_staff(
         created_by=actor,
         expires_at=timezone.now() + settings.INVITATION_TTL,
     )
-    send_email_on_commit(invitation, token)
+    if not _has_account(email):
+        send_email_on_commit(invitation, token)
     return invitation, token
 
 
@@ -132,6 +137,8 @@ def invitation_reissue_code(*, actor: User, invitation: Invitation) -> tuple[Inv
 
 
 def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    if not invitations_visible_to(actor).filter(pk=invitation.pk).exists():
+        raise NotFound()
     if invitation.state != "pending":
         raise Conflict(f"The invitation is {invitation.state} and cannot be revoked.", code="not_pending")
     invitation.revoked_at = timezone.now()

@@ -201,7 +201,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"  # the invitation went to a known address
-ACCOUNT_PREVENT_ENUMERATION = False  # signing up needs an invitation; say plainly what is wrong
+ACCOUNT_PREVENT_ENUMERATION = True  # sign-up and password reset never say whether an address has an account
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     # Failed sign-ins: per real client address, per account from one address (accounts.adapter), and

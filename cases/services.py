@@ -1,4 +1,8 @@
-"""Writes to case records. Every function checks the actor; every write is audited by auditlog."""
+"""Writes to case records. Every function checks the actor; every write is audited by auditlog.
+
+Views look a case up for the actor first (``cases.access``) so a refusal is the same 404 as a missing case; the
+services check again, so no other caller (a task, another app's service) can write for someone who may not.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +43,11 @@ def _check_key_worker(key_worker: User | None, organisation_id: int) -> None:
         raise ServiceError(WORKER_MESSAGE, field="key_worker")
 
 
+def _require_editor(actor: User, organisation_id: int) -> None:
+    if not access_for(actor).holds(organisation_id, *PROJECT_STAFF_ROLES):
+        raise NotFound()
+
+
 def _check_school(school: Organisation | None) -> None:
     if school is not None and school.kind != Organisation.Kind.SCHOOL:
         raise ServiceError("The school must be a school organisation.", field="school")
@@ -76,6 +85,7 @@ EDITABLE_FIELDS = (
 
 @transaction.atomic
 def young_carer_update(*, actor: User, case: YoungCarer, **data: Any) -> YoungCarer:
+    _require_editor(actor, case.organisation_id)
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ServiceError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
@@ -97,6 +107,7 @@ def young_carer_update(*, actor: User, case: YoungCarer, **data: Any) -> YoungCa
 
 @transaction.atomic
 def young_carer_close(*, actor: User, case: YoungCarer, reason: str, note: str = "") -> YoungCarer:
+    _require_editor(actor, case.organisation_id)
     if case.status == YoungCarer.Status.CLOSED:
         raise Conflict("The case is already closed.", code="case_closed")
     if reason not in YoungCarer.ClosedReason.values:
@@ -115,6 +126,7 @@ def young_carer_close(*, actor: User, case: YoungCarer, reason: str, note: str =
 
 @transaction.atomic
 def young_carer_reopen(*, actor: User, case: YoungCarer) -> YoungCarer:
+    _require_editor(actor, case.organisation_id)
     if case.status != YoungCarer.Status.CLOSED:
         raise Conflict("The case is not closed.", code="not_closed")
     case.status = YoungCarer.Status.ACTIVE if case.key_worker_id else YoungCarer.Status.REFERRED
@@ -132,12 +144,14 @@ def _check_tasks(tasks: list[str]) -> list[str]:
 
 @transaction.atomic
 def caring_role_add(*, actor: User, case: YoungCarer, **data: Any) -> CaringRole:
+    _require_editor(actor, case.organisation_id)
     data["caring_tasks"] = _check_tasks(data.get("caring_tasks", []))
     return CaringRole.objects.create(case=case, **data)
 
 
 @transaction.atomic
 def caring_role_update(*, actor: User, role: CaringRole, **data: Any) -> CaringRole:
+    _require_editor(actor, role.case.organisation_id)
     if "caring_tasks" in data:
         data["caring_tasks"] = _check_tasks(data["caring_tasks"])
     for name, value in data.items():
@@ -147,6 +161,7 @@ def caring_role_update(*, actor: User, role: CaringRole, **data: Any) -> CaringR
 
 
 def caring_role_remove(*, actor: User, role: CaringRole) -> None:
+    _require_editor(actor, role.case.organisation_id)
     role.delete()
 
 
@@ -198,6 +213,7 @@ def consent_record(
 
 @transaction.atomic
 def consent_withdraw(*, actor: User, consent: Consent, note: str = "") -> Consent:
+    _require_editor(actor, consent.case.organisation_id)
     if consent.withdrawn_at is not None:
         raise Conflict("This consent was already withdrawn.", code="already_withdrawn")
     consent.withdrawn_at = timezone.now()

@@ -133,3 +133,10 @@ def require_school_or_project_staff(user: Any) -> None:
     access = access_for(user)
     if not (access.school_ids or access.project_ids):
         raise NotFound()
+
+
+def sees_referral_in_full(user: Any, referral: Referral) -> bool:
+    """What a reader sees of a referral they may read: the receiving project's staff see all of it once it is
+    submitted; everyone else (the referring school's staff) sees what they sent, its status and the project's message.
+    """
+    return referral.status != Referral.Status.DRAFT and referral.project_id in access_for(user).project_ids

@@ -27,6 +27,7 @@ from accounts.access import (
 )
 from accounts.models import Organisation
 from core.errors import NotFound, ServiceError
+from core.filters import IdFilter
 from core.views import ApiViewSet, FileResponseMixin, actor, id_or_404
 from schools import access, selectors
 from schools import serializers as s
@@ -172,6 +173,10 @@ class SchoolViewSet(ApiViewSet):
 
 
 class ReferralFilter(filters.FilterSet):
+    # Plain ids: an unknown school or project and one the actor may not see both give an empty list.
+    school = IdFilter(field_name="school_id")
+    project = IdFilter(field_name="project_id")
+
     class Meta:
         model = Referral
         fields = ["status", "school", "project"]
@@ -199,10 +204,7 @@ class ReferralViewSet(ApiViewSet):
         return selectors.referrals_visible_to(self.request.user)
 
     def _out(self, referral: Referral) -> dict[str, Any]:
-        if (
-            referral.project_id in access_for(self.request.user).project_ids
-            and referral.status != Referral.Status.DRAFT
-        ):
+        if access.sees_referral_in_full(self.request.user, referral):
             data = s.ReferralProjectSerializer(referral).data
             data["attachments"] = s.ReferralAttachmentSerializer(referral.attachments.all(), many=True).data
             return data
@@ -212,8 +214,7 @@ class ReferralViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        project_ids = access_for(request.user).project_ids
-        in_full = [r.project_id in project_ids and r.status != Referral.Status.DRAFT for r in page]
+        in_full = [access.sees_referral_in_full(request.user, referral) for referral in page]
         # One serializer per kind of row (building serializer fields is the expensive part), then back in order.
         full = iter(s.ReferralProjectSerializer([r for r, f in zip(page, in_full, strict=True) if f], many=True).data)
         brief = iter(
@@ -365,6 +366,9 @@ class ReferralViewSet(ApiViewSet):
 
 
 class PresentationFilter(filters.FilterSet):
+    school = IdFilter(field_name="school_id")
+    project = IdFilter(field_name="project_id")
+
     class Meta:
         model = Presentation
         fields = ["status", "school", "project", "audience"]
@@ -459,6 +463,15 @@ class PresentationViewSet(FileResponseMixin, ApiViewSet):
 # --- Self-identification ------------------------------------------------------------------------------
 
 
+class SelfIdentificationFilter(filters.FilterSet):
+    school = IdFilter(field_name="school_id")
+    presentation = IdFilter(field_name="presentation_id")
+
+    class Meta:
+        model = SelfIdentification
+        fields = ["status", "school", "presentation"]
+
+
 class SelfIdentificationViewSet(ApiViewSet):
     """Pupils say "I think I'm a young carer" with no account (POST, anonymous, through a presentation's token);
     the school's staff and the project read and follow up."""
@@ -466,7 +479,7 @@ class SelfIdentificationViewSet(ApiViewSet):
     serializer_class = s.SelfIdentificationSerializer
     queryset = SelfIdentification.objects.none()
     audited_read = {"list": "self_identification.list", "retrieve": "self_identification.read"}
-    filterset_fields = ["status", "school", "presentation"]
+    filterset_class = SelfIdentificationFilter
 
     def get_permissions(self) -> Any:
         if self.action in ("create", "form"):

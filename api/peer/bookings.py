@@ -113,9 +113,16 @@ def _event_context(event: Event, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _require_organiser(actor: User, event: Event) -> None:
+    """Only the organising project's staff change or cancel an event (projects it is open to only book)."""
+    if event.organisation_id not in staff_project_ids(actor):
+        raise NotFound()
+
+
 @transaction.atomic
 def event_update(*, actor: User, event: Event, open_to: Iterable[Organisation] | None = None, **data: Any) -> Event:
     event = Event.objects.select_for_update().get(pk=event.pk)
+    _require_organiser(actor, event)
     if event.status == Event.Status.CANCELLED:
         raise Conflict("The event is cancelled.", code="event_cancelled")
     unknown = set(data) - set(EVENT_FIELDS)
@@ -154,6 +161,7 @@ def event_update(*, actor: User, event: Event, open_to: Iterable[Organisation] |
 @transaction.atomic
 def event_cancel(*, actor: User, event: Event, note: str = "") -> Event:
     event = Event.objects.select_for_update().get(pk=event.pk)
+    _require_organiser(actor, event)
     if event.status == Event.Status.CANCELLED:
         raise Conflict("The event is already cancelled.", code="event_cancelled")
     if event.ends_at <= timezone.now():

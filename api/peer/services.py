@@ -405,6 +405,8 @@ def session_move(
 @transaction.atomic
 def session_cancel(*, actor: User, session: Session, note: str = "", tell: bool = True) -> Session:
     session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
+    if session.group.organisation_id not in staff_project_ids(actor):
+        raise NotFound()
     if session.status == Session.Status.CANCELLED:
         raise Conflict("The session is already cancelled.", code="session_cancelled")
     if session.ends_at <= timezone.now():
@@ -498,6 +500,8 @@ def _new_code() -> str:
 @transaction.atomic
 def check_in_code_issue(*, actor: User, session: Session) -> Session:
     """A short-lived code the facilitator shows at the venue."""
+    if session.group.organisation_id not in staff_project_ids(actor):
+        raise NotFound()
     now = timezone.now()
     if session.status == Session.Status.CANCELLED:
         raise Conflict("The session was cancelled.", code="session_cancelled")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.access import PROJECT_STAFF_ROLES, access_for, require_case_data_access
+from accounts.access import PROJECT_STAFF_ROLES, access_for, chosen_or_only, creator_seats, require_case_data_access
 from accounts.models import Organisation, Role
 from api.wellbeing.models import Alert, Assignment, Instrument
 from cases.models import YoungCarer
@@ -45,18 +45,12 @@ def words_visible(user: Any, case: YoungCarer) -> bool:
 
 def project_for_staff(user: Any, organisation_id: int | None, *roles: str) -> Organisation:
     """The project the staff member acts for: the one named, or their only one."""
-    access = require_case_data_access(user)
-    wanted = set(roles or PROJECT_STAFF_ROLES)
-    candidates = access.org_ids(*wanted, kind=Organisation.Kind.PROJECT)
-    if organisation_id is None:
-        if len(candidates) != 1:
-            if not candidates:
-                raise NotFound()
-            raise ServiceError("Say which project (organisation).", field="organisation")
-        organisation_id = next(iter(candidates))
-    if organisation_id not in candidates:
+    require_case_data_access(user)
+    seats = creator_seats(user, *(roles or PROJECT_STAFF_ROLES), kind=Organisation.Kind.PROJECT)
+    if organisation_id is not None and organisation_id not in seats:
         raise NotFound()
-    return Organisation.objects.get(pk=organisation_id)
+    chosen = Organisation.objects.get(pk=organisation_id) if organisation_id is not None else None
+    return chosen_or_only(chosen, seats, field="organisation", label="project")
 
 
 def alert_for_staff(user: Any, alert_id: int) -> Alert:

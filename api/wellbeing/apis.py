@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import CaseDataPermission, require_case_data_access
+from accounts.access import CaseDataPermission, managed_project_seats, project_seats, require_case_data_access
 from api.wellbeing import questionnaires, selectors, services
 from api.wellbeing import serializers as s
 from api.wellbeing.access import (
@@ -159,7 +159,8 @@ class MoodTagViewSet(ApiViewSet):
 
     @extend_schema(request=s.MoodTagSerializer, responses={201: s.MoodTagSerializer})
     def create(self, request: Request) -> Response:
-        serializer = s.MoodTagSerializer(data=request.data)
+        project_seats(request.user)  # who is asking, before what they sent
+        serializer = s.MoodTagSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         org = data.pop("organisation", None)
@@ -197,7 +198,8 @@ class RiskPhraseViewSet(ApiViewSet):
 
     @extend_schema(request=s.RiskPhraseSerializer, responses={201: s.RiskPhraseSerializer})
     def create(self, request: Request) -> Response:
-        serializer = s.RiskPhraseSerializer(data=request.data)
+        managed_project_seats(request.user)
+        serializer = s.RiskPhraseSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         org = data.pop("organisation", None)

@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from accounts.selectors import managed_projects_of, projects_acted_for_by
 from api.wellbeing.models import (
     MOOD_MAX,
     MOOD_MIN,
@@ -17,6 +18,7 @@ from api.wellbeing.models import (
     RiskPhrase,
 )
 from cases.models import YoungCarer
+from core.fields import PROJECT_MESSAGE, ScopedPrimaryKeyRelatedField
 
 
 class WordsPrivacyMixin:
@@ -135,6 +137,8 @@ class CaseloadSerializer(serializers.Serializer[Any]):
 
 
 class MoodTagSerializer(serializers.ModelSerializer[MoodTag]):
+    organisation = ScopedPrimaryKeyRelatedField(scope=projects_acted_for_by, message=PROJECT_MESSAGE, required=False)
+
     class Meta:
         model = MoodTag
         fields = ["id", "organisation", "code", "label", "is_active"]
@@ -149,6 +153,10 @@ class MoodTagUpdateSerializer(serializers.Serializer[Any]):
 
 
 class RiskPhraseSerializer(serializers.ModelSerializer[RiskPhrase]):
+    organisation = ScopedPrimaryKeyRelatedField(
+        scope=managed_projects_of, message="Choose a project you manage.", required=False
+    )
+
     class Meta:
         model = RiskPhrase
         fields = ["id", "organisation", "phrase", "category", "is_active"]

@@ -160,6 +160,7 @@ class EventViewSet(ApiViewSet):
 
 class BookingFilter(filters.FilterSet):
     young_carer = IdFilter(field_name="case_id")
+    event = IdFilter(field_name="event_id")
 
     class Meta:
         model = Booking

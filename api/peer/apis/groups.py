@@ -145,6 +145,7 @@ class SessionFilter(filters.FilterSet):
     upcoming = filters.BooleanFilter(method="filter_upcoming", label="Only sessions not yet over")
     start = filters.DateFilter(method="filter_start", label="From this local date")
     end = filters.DateFilter(method="filter_end", label="Up to and including this local date")
+    group = IdFilter(field_name="group_id")  # an unknown group and another project's both match nothing
 
     class Meta:
         model = Session
