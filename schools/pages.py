@@ -81,7 +81,11 @@ class SelfIdentifyForm(forms.Form):
     )
     # Hidden from people (see the template); a script filling every box fills this one too.
     website = forms.CharField(label=gettext_lazy("Leave this empty"), max_length=200, required=False)
-    form_started = forms.CharField(widget=forms.HiddenInput, max_length=300)
+    form_started = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=300,
+        error_messages={"required": gettext_lazy("Please check your answers and send them again.")},
+    )
 
     def link_errors(self) -> None:
         """Point each field with an error at its message, so screen readers read them together."""

@@ -156,3 +156,14 @@ def test_a_welsh_pupil_gets_the_thank_you_in_welsh(link):
     done = _send(browser, path, _answers(browser))
     assert done.status_code == 200 and "Diolch" in done.content.decode()
     assert SelfIdentification.objects.count() == 1
+
+
+def test_a_send_without_its_start_token_says_what_to_do(link):
+    browser = _browser(link)
+    answers = _answers(browser)
+    del answers["form_started"]
+    page = _send(browser, link, answers)
+    assert (
+        page.status_code == 400 and "<li>Please check your answers and send them again.</li>" in page.content.decode()
+    )
+    assert not SelfIdentification.objects.exists()
