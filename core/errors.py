@@ -119,7 +119,7 @@ def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonRespon
     return JsonResponse(error_body(NotFound.code, "Not found."), status=status.HTTP_404_NOT_FOUND)
 
 
-def api_bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def api_bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's own 400s (too many fields, a malformed body): the error shape under /api/, Django's page elsewhere."""
     if not request.path.startswith(API_PREFIXES):
         return django_bad_request(request, exception)
