@@ -1,5 +1,5 @@
-"""The matrix's world is built once per test worker inside a transaction that is rolled back when the module
-ends; each matrix test runs in a savepoint inside it, so a write made by an allowed request is undone before the next.
+"""The matrix's world is built once per test worker, inside a transaction rolled back after the package's last
+test; each matrix test runs in a savepoint inside it, so a write an allowed request makes is undone before the next.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.db import transaction
 World = dict[str, Any]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def matrix_world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[World]:
     """Built once per worker in an outer transaction; each test's own transaction is a savepoint inside it."""
     media = tmp_path_factory.mktemp("matrix-media")

@@ -4,13 +4,6 @@ from __future__ import annotations
 
 from . import rows_accounts, rows_cases, rows_notifications, rows_peer, rows_schools, rows_transitions, rows_wellbeing
 from .harness import Operation, Row
-from .personas import EVERYONE
-
-PARENT_PAGE: dict[Operation, Row] = {
-    # The parent's consent page: the emailed link is the credential, answered by a plain HTML form.
-    ("GET", "/consent/{token}/"): Row(EVERYONE),
-    ("POST", "/consent/{token}/"): Row(EVERYONE, body={}, allowed_check="refusal-only"),
-}
 
 
 def _merge(*parts: dict[Operation, Row]) -> dict[Operation, Row]:
@@ -30,5 +23,4 @@ ROWS = _merge(
     rows_schools.ROWS,
     rows_transitions.ROWS,
     rows_wellbeing.ROWS,
-    PARENT_PAGE,
 )

@@ -52,4 +52,7 @@ ROWS: dict[Operation, Row] = {
     ("DELETE", "/api/v1/calendar/"): Row(SIGNED_IN, status=204),
     ("POST", "/api/v1/calendar/rotate/"): Row(SIGNED_IN, body={}, status=201, audience="calendar_url"),
     ("GET", "/api/v1/calendar/feed/{token}.ics"): Row(EVERYONE),
+    # The parent's consent page: the emailed link is the credential, answered by a plain HTML form.
+    ("GET", "/consent/{token}/"): Row(EVERYONE),
+    ("POST", "/consent/{token}/"): Row(EVERYONE, body={}, allowed_check="refusal-only"),
 }

@@ -17,7 +17,7 @@ def _step(allowed: frozenset[str] = PROJECT_STAFF) -> Row:
 ROWS: dict[Operation, Row] = {
     ("GET", "/api/v1/transitions/"): Row(SIGNED_IN),
     ("POST", "/api/v1/transitions/"): Row(PROJECT_STAFF, body={"case": "@sam_case"}, allowed_check="refusal-only"),
-    ("GET", "/api/v1/transitions/at-risk/"): Row(SIGNED_IN - YOUNG_PEOPLE),
+    ("GET", "/api/v1/transitions/at-risk/"): Row(SIGNED_IN),  # scoped: a young person gets an empty list
     ("GET", "/api/v1/transitions/figures/"): Row(SIGNED_IN - YOUNG_PEOPLE),
     ("GET", "/api/v1/transitions/mine/"): Row(YOUNG_PEOPLE, refusal=404),
     ("POST", "/api/v1/transitions/mine/question/"): Row(
