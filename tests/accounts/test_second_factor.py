@@ -29,6 +29,13 @@ def test_a_staff_token_without_the_second_factor_is_refused_case_data_though_an_
     assert allowed.get("/api/v1/me/").json()["mfa_required"] is False
 
 
+@pytest.mark.parametrize("path", ["/api/v1/notifications/", "/api/v1/audit/", "/api/v1/alerts/"])
+def test_other_reads_of_case_data_refuse_a_sign_in_that_skipped_the_second_factor(cast, path):
+    response = APIClient(HTTP_X_SESSION_TOKEN=session_token_without_mfa_for(cast.tom)).get(path)
+    assert response.status_code == 403 and response.json()["error"]["code"] == "mfa_required"
+    assert APIClient(HTTP_X_SESSION_TOKEN=session_token_for(cast.tom)).get(path).status_code == 200
+
+
 def test_a_jwt_from_a_sign_in_that_passed_the_second_factor_says_so_and_reads_case_data(cast):
     meta = app_sign_in(cast.priya)
     assert claims(meta["access_token"])["mfa"] is True

@@ -285,3 +285,15 @@ def test_a_jwt_socket_closes_when_the_token_expires(cast, settings):
 
     still_open, output = async_to_sync(scenario)()
     assert still_open and output == {"type": "websocket.close", "code": 4401}
+
+
+def test_a_staff_sign_in_that_skipped_the_second_factor_gets_no_live_events(cast):
+    from tests.conftest import session_token_without_mfa_for
+
+    token = session_token_without_mfa_for(cast.priya).encode()  # Priya has an authenticator; this sign-in skipped it
+
+    async def scenario():
+        _, connected, code = await _connect(headers=[(b"x-session-token", token)])
+        return connected, code
+
+    assert async_to_sync(scenario)() == (False, 4403)
