@@ -53,6 +53,10 @@ class AuditEntry(AbstractLogEntry):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit entries cannot be deleted")
 
+    def __str__(self) -> str:
+        # How a read of this entry names it in the trail: never the record's own name, which may be a child's.
+        return f"Audit entry #{self.pk}"
+
     def get_additional_data(self) -> dict[str, Any]:
         """A read of an entry belongs to the same organisation and case as the entry."""
         return {"organisation_id": self.organisation_id, "case_id": self.case_id}

@@ -296,16 +296,11 @@ class ReferralViewSet(ApiViewSet):
         return _private_file(attachment.file, attachment.original_name, attachment.content_type)
 
     # -- triage --------------------------------------------------------------------------------------
-    @extend_schema(
-        responses=s.ReferralQueueItemSerializer(many=True),
-        parameters=[OpenApiParameter("project", int, description="Only this project (default: all of yours)")],
-    )
-    @action(detail=False, methods=["get"])
+    @extend_schema(responses=s.ReferralQueueItemSerializer(many=True))
+    @action(detail=False, methods=["get"], filterset_class=ReferralFilter)
     def queue(self, request: Request) -> Response:
-        """Open referrals to your projects, longest waiting first."""
-        project = request.query_params.get("project")
-        queue = selectors.triage_queue(request.user, [id_or_404(project)] if project else None)
-        page = self.paginate_queryset(queue)
+        """Open referrals to your projects, longest waiting first (filters as for the list)."""
+        page = self.paginate_queryset(self.filter_queryset(selectors.triage_queue(request.user)))
         assert page is not None
         return self.get_paginated_response(s.ReferralQueueItemSerializer(page, many=True).data)
 

@@ -18,7 +18,7 @@ from api.wellbeing.models import (
     RiskPhrase,
 )
 from cases.models import YoungCarer
-from core.fields import PROJECT_MESSAGE, ScopedPrimaryKeyRelatedField
+from core.fields import PROJECT_MESSAGE, AwareDateTimeField, BoundedDateField, ScopedPrimaryKeyRelatedField
 
 
 class WordsPrivacyMixin:
@@ -51,7 +51,7 @@ class MoodCheckInInputSerializer(serializers.Serializer[Any]):
         child=serializers.SlugField(max_length=40), required=False, default=list, max_length=10
     )
     words = serializers.CharField(required=False, allow_blank=True, default="", max_length=WORDS_MAX_LENGTH)
-    recorded_at = serializers.DateTimeField()
+    recorded_at = AwareDateTimeField()
 
 
 class MoodCheckInSerializer(WordsPrivacyMixin, serializers.ModelSerializer[CheckIn]):
@@ -96,7 +96,7 @@ class TrendSummarySerializer(serializers.Serializer[Any]):
 
 
 class DailyMoodSerializer(serializers.Serializer[Any]):
-    date = serializers.DateField()
+    date = BoundedDateField()
     count = serializers.IntegerField()
     average = serializers.FloatField(allow_null=True)
 
@@ -123,7 +123,7 @@ class CaseloadRowSerializer(serializers.Serializer[Any]):
     case = CaseRefSerializer()
     status = serializers.ChoiceField(choices=["red", "amber", "green"])
     reasons = ReasonSerializer(many=True)
-    last_checkin_at = serializers.DateTimeField(allow_null=True)
+    last_checkin_at = AwareDateTimeField(allow_null=True)
     last_mood = serializers.IntegerField(allow_null=True)
     average_7_days = serializers.FloatField(allow_null=True)
     average_30_days = serializers.FloatField(allow_null=True)
@@ -132,7 +132,7 @@ class CaseloadRowSerializer(serializers.Serializer[Any]):
 
 
 class CaseloadSerializer(serializers.Serializer[Any]):
-    last_viewed_at = serializers.DateTimeField(allow_null=True, help_text="Your previous look; changes are since then.")
+    last_viewed_at = AwareDateTimeField(allow_null=True, help_text="Your previous look; changes are since then.")
     results = CaseloadRowSerializer(many=True)
 
 
@@ -330,9 +330,9 @@ class ScoreSummarySerializer(serializers.Serializer[Any]):
     instrument = serializers.CharField()
     instrument_code = serializers.CharField()
     first_score = serializers.FloatField()
-    first_date = serializers.DateField()
+    first_date = BoundedDateField()
     latest_score = serializers.FloatField()
-    latest_date = serializers.DateField()
+    latest_date = BoundedDateField()
     change = serializers.FloatField(allow_null=True)
     meaningful = serializers.BooleanField(allow_null=True)
     higher_is_better = serializers.BooleanField()
