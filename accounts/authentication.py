@@ -17,6 +17,7 @@ from allauth.headless.contrib.rest_framework.authentication import (
 from allauth.headless.tokens.strategies.jwt.internal import get_token_session
 from django.contrib.sessions.backends.base import SessionBase
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
 from accounts.credentials import MFA_CLAIM, mark_credential, session_passed_mfa
@@ -30,16 +31,22 @@ def _stamp(result: tuple[Any, Any] | None) -> tuple[Any, Any] | None:
     return result
 
 
+# A token that was sent but does not work says so: "no credentials" would send a client looking for a missing header.
+INVALID_SESSION_TOKEN = "The session token is not valid or has expired: sign in again."  # noqa: S105 (a message)
+
+
 class SessionTokenAuthentication(XSessionTokenAuthentication):
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:  # type: ignore[override]
+        if not self.get_session_token(request):
+            return None
         result = super().authenticate(request)
         if result is None:
-            return None
+            raise AuthenticationFailed(INVALID_SESSION_TOKEN)
         user, session = result
         mark_credential(user, mfa_passed=session_passed_mfa(session, user))  # first: access is then loaded once
         if idle_expired(session, user):
             end_session(session)
-            return None
+            raise AuthenticationFailed(INVALID_SESSION_TOKEN)
         return _stamp(result)
 
     def authenticate_header(self, request: Request) -> str:

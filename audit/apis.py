@@ -12,18 +12,24 @@ from audit.serializers import AuditEntrySerializer
 from core.filters import IdFilter
 from core.views import ApiViewSet
 
+# Entries show an action by its name ("access"), so the filter takes the same names.
+ACTIONS = {str(label): value for value, label in AuditEntry.Action.choices}
+
 
 class AuditFilter(filters.FilterSet):
     since = filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
     until = filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lt")
     actor = IdFilter(field_name="actor_id")
     case = IdFilter(field_name="case_id")
-    action = filters.ChoiceFilter(choices=AuditEntry.Action.choices)
+    action = filters.ChoiceFilter(choices=[(name, name) for name in ACTIONS], method="filter_action")
     model = filters.CharFilter(method="filter_model", label="app_label.model, e.g. cases.youngcarer")
 
     class Meta:
         model = AuditEntry
         fields = ["event", "client"]
+
+    def filter_action(self, queryset: QuerySet[AuditEntry], name: str, value: str) -> QuerySet[AuditEntry]:
+        return queryset.filter(action=ACTIONS[value])
 
     def filter_model(self, queryset: QuerySet[AuditEntry], name: str, value: str) -> QuerySet[AuditEntry]:
         app_label, _, model = value.partition(".")

@@ -76,6 +76,19 @@ class ApiAutoSchema(AutoSchema):
             )
         return parameters
 
+    def _get_filter_parameters(self) -> list[Any]:
+        """Filters only where the view applies them: its list, or an action that names its own ``filterset_class``.
+
+        drf-spectacular would otherwise list the viewset's filters on every action answering a list
+        (``{id}/attachments/``...), where they would be silently ignored."""
+        name = getattr(self.view, "action", None)
+        if name not in (None, "list") and "filterset_class" not in getattr(
+            getattr(self.view, name, None), "kwargs", {}
+        ):
+            return []
+        parameters: list[Any] = super()._get_filter_parameters()
+        return parameters
+
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         error = self._get_response_for_code(ErrorSerializer, "400", direction=direction)

@@ -17,7 +17,7 @@ from accounts.selectors import (
 )
 from cases.models import CaringRole
 from cases.serializers import OrganisationRefSerializer, PersonSerializer
-from core.fields import WORKER_MESSAGE, ScopedPrimaryKeyRelatedField
+from core.fields import WORKER_MESSAGE, AwareDateTimeField, BoundedDateField, ScopedPrimaryKeyRelatedField
 from schools.models import (
     AwardLevel,
     EvidenceItem,
@@ -109,7 +109,7 @@ class SchoolUpdateSerializer(serializers.Serializer[Any]):
         allow_null=True,
     )
     award_level = serializers.ChoiceField(choices=AwardLevel.choices, required=False, allow_blank=True)
-    award_expires_on = serializers.DateField(required=False, allow_null=True)
+    award_expires_on = BoundedDateField(required=False, allow_null=True)
 
 
 class SchoolProjectLinkSerializer(serializers.Serializer[Any]):
@@ -348,19 +348,19 @@ class PresentationRequestSerializer(serializers.Serializer[Any]):
         child=serializers.ChoiceField(choices=YearGroup.choices), max_length=14, default=list
     )
     expected_size = serializers.IntegerField(min_value=1, max_value=2000, required=False, allow_null=True)
-    preferred_dates = serializers.ListField(child=serializers.DateField(), max_length=10, default=list)
+    preferred_dates = serializers.ListField(child=BoundedDateField(), max_length=10, default=list)
     request_notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class PresentationScheduleSerializer(serializers.Serializer[Any]):
-    scheduled_for = serializers.DateTimeField()
+    scheduled_for = AwareDateTimeField()
     presenter = ScopedPrimaryKeyRelatedField(
         scope=project_workers_nameable_by, message=WORKER_MESSAGE, required=False, allow_null=True
     )
 
 
 class PresentationDeliverSerializer(serializers.Serializer[Any]):
-    delivered_at = serializers.DateTimeField()
+    delivered_at = AwareDateTimeField()
     attendance = serializers.IntegerField(min_value=0, max_value=5000)
     year_groups = serializers.ListField(
         child=serializers.ChoiceField(choices=YearGroup.choices), max_length=14, default=list
@@ -384,7 +384,7 @@ class PresentationImpactWindowSerializer(serializers.Serializer[Any]):
 
 class PresentationImpactSerializer(serializers.Serializer[Any]):
     presentation = serializers.IntegerField()
-    delivered_at = serializers.DateTimeField()
+    delivered_at = AwareDateTimeField()
     windows = PresentationImpactWindowSerializer(many=True)
 
 

@@ -11,7 +11,13 @@ from rest_framework import serializers
 
 from accounts.selectors import adult_services_directory_for, adult_workers_nameable_by, project_workers_nameable_by
 from cases.models import YoungCarer
-from core.fields import ADULT_WORKER_MESSAGE, WORKER_MESSAGE, ScopedPrimaryKeyRelatedField
+from core.fields import (
+    ADULT_WORKER_MESSAGE,
+    WORKER_MESSAGE,
+    AwareDateTimeField,
+    BoundedDateField,
+    ScopedPrimaryKeyRelatedField,
+)
 from transitions import workflow
 from transitions.models import Assessment, Eligibility, Handover, Milestone, Note, Outcome, Plan, Transition
 from transitions.road import birthday
@@ -43,7 +49,7 @@ class ConsiderSerializer(serializers.Serializer):
 
 
 class ScheduleSerializer(serializers.Serializer):
-    scheduled_for = serializers.DateTimeField()
+    scheduled_for = AwareDateTimeField()
     assessor = ScopedPrimaryKeyRelatedField(
         scope=project_workers_nameable_by, message=WORKER_MESSAGE, required=False, allow_null=True
     )
@@ -71,7 +77,7 @@ class AssessmentInputSerializer(serializers.Serializer):
 class PlanActionSerializer(serializers.Serializer):
     action = serializers.CharField(max_length=500)
     owner = serializers.CharField(max_length=200)
-    due = serializers.DateField()
+    due = BoundedDateField()
 
 
 class PlanInputSerializer(serializers.Serializer):
@@ -275,7 +281,7 @@ class TransitionSerializer(TransitionListSerializer):
 
 class AtRiskSerializer(serializers.Serializer):
     case = CaseBriefSerializer()
-    turns_18_on = serializers.DateField()
+    turns_18_on = BoundedDateField()
     days_to_18 = serializers.IntegerField()
     transition = serializers.IntegerField(source="transition.pk", allow_null=True, default=None)
     state = serializers.CharField()
@@ -290,7 +296,7 @@ class FiguresSerializer(serializers.Serializer):
 
 
 class MineStepSerializer(serializers.Serializer):
-    when = serializers.DateField()
+    when = BoundedDateField()
     what = serializers.CharField()
     reached = serializers.BooleanField()
 
@@ -298,7 +304,7 @@ class MineStepSerializer(serializers.Serializer):
 class MineActionSerializer(serializers.Serializer):
     action = serializers.CharField()
     who = serializers.CharField()
-    by = serializers.DateField()
+    by = BoundedDateField()
 
 
 class MineContactSerializer(serializers.Serializer):
@@ -310,7 +316,7 @@ class MineContactSerializer(serializers.Serializer):
 class MineSerializer(serializers.Serializer):
     stage = serializers.CharField()
     stage_in_words = serializers.CharField()
-    turns_18_on = serializers.DateField()
+    turns_18_on = BoundedDateField()
     road = MineStepSerializer(many=True)
     goals = serializers.ListField(child=serializers.CharField())
     actions = MineActionSerializer(many=True)

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from api.peer import schedule as sched
 from api.peer.models import Attendance, Booking, Event, GroupMembership, PeerGroup, Session
 from api.peer.services import schedule_of
+from core.fields import AwareDateTimeField
 
 
 class YoungPersonFacilitatorSerializer(serializers.Serializer[Any]):
@@ -142,8 +143,8 @@ class YoungPersonBookingSerializer(serializers.ModelSerializer[Booking]):
 
 class YoungPersonCalendarStatusSerializer(serializers.Serializer[Any]):
     active = serializers.BooleanField()
-    created_at = serializers.DateTimeField(allow_null=True)
-    last_used_at = serializers.DateTimeField(allow_null=True)
+    created_at = AwareDateTimeField(allow_null=True)
+    last_used_at = AwareDateTimeField(allow_null=True)
 
 
 class YoungPersonCalendarUrlSerializer(serializers.Serializer[Any]):

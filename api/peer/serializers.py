@@ -10,7 +10,14 @@ from api.peer import schedule as sched
 from api.peer.bookings import EVENT_FIELDS
 from api.peer.models import Attendance, Booking, Event, GroupMembership, PeerGroup, Session
 from api.peer.services import schedule_of
-from core.fields import PROJECT_MESSAGE, WORKER_MESSAGE, ScopedPrimaryKeyRelatedField
+from core.fields import (
+    PROJECT_MESSAGE,
+    WORKER_MESSAGE,
+    AwareDateTimeField,
+    BoundedDateField,
+    LocalTimeField,
+    ScopedPrimaryKeyRelatedField,
+)
 from core.views import MAX_ID
 
 
@@ -84,10 +91,10 @@ class GroupWriteSerializer(serializers.Serializer[Any]):
     transport_offered = serializers.BooleanField(required=False)
     transport_notes = serializers.CharField(max_length=300, required=False, allow_blank=True)
     recurrence = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    exception_dates = serializers.ListField(child=serializers.DateField(), required=False, max_length=200)
-    starts_on = serializers.DateField(required=False, allow_null=True)
-    start_time = serializers.TimeField(required=False, allow_null=True)
-    end_time = serializers.TimeField(required=False, allow_null=True)
+    exception_dates = serializers.ListField(child=BoundedDateField(), required=False, max_length=200)
+    starts_on = BoundedDateField(required=False, allow_null=True)
+    start_time = LocalTimeField(required=False, allow_null=True)
+    end_time = LocalTimeField(required=False, allow_null=True)
     is_active = serializers.BooleanField(required=False)
     facilitators = ScopedPrimaryKeyRelatedField(
         scope=project_workers_nameable_by, message=WORKER_MESSAGE, many=True, required=False
@@ -119,8 +126,8 @@ class SessionSerializer(serializers.ModelSerializer[Session]):
 
 
 class SessionMoveSerializer(serializers.Serializer[Any]):
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = AwareDateTimeField()
+    ends_at = AwareDateTimeField()
     venue = serializers.CharField(max_length=200, required=False, allow_blank=True)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
@@ -146,7 +153,7 @@ class RegisterRowSerializer(serializers.Serializer[Any]):
 
 class CheckInCodeSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
-    expires_at = serializers.DateTimeField()
+    expires_at = AwareDateTimeField()
 
 
 class CheckInInputSerializer(serializers.Serializer[Any]):
@@ -193,16 +200,16 @@ class EventWriteSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=Event.Kind.choices)
     title = serializers.CharField(max_length=160)
     description = serializers.CharField(required=False, allow_blank=True)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = AwareDateTimeField()
+    ends_at = AwareDateTimeField()
     place = serializers.CharField(max_length=200, required=False, allow_blank=True)
     what_to_bring = serializers.CharField(required=False, allow_blank=True)
     cost_pence = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
     capacity = serializers.IntegerField(min_value=1, max_value=1000)
     min_age = serializers.IntegerField(min_value=5, max_value=25, required=False)
     max_age = serializers.IntegerField(min_value=5, max_value=25, required=False)
-    booking_opens_at = serializers.DateTimeField(required=False, allow_null=True)
-    booking_closes_at = serializers.DateTimeField(required=False, allow_null=True)
+    booking_opens_at = AwareDateTimeField(required=False, allow_null=True)
+    booking_closes_at = AwareDateTimeField(required=False, allow_null=True)
     offer_hours = serializers.IntegerField(min_value=1, max_value=24 * 14, required=False)
 
 
@@ -259,12 +266,12 @@ class ResendConsentSerializer(serializers.Serializer[Any]):
 class ParentConsentRequestSerializer(serializers.Serializer[Any]):
     child = serializers.CharField()
     event = serializers.CharField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = AwareDateTimeField()
+    ends_at = AwareDateTimeField()
     place = serializers.CharField()
     what_to_bring = serializers.CharField()
     cost_pence = serializers.IntegerField()
-    respond_by = serializers.DateTimeField(allow_null=True)
+    respond_by = AwareDateTimeField(allow_null=True)
     organisation = serializers.CharField()
 
 
@@ -280,8 +287,8 @@ class ParentConsentAnsweredSerializer(serializers.Serializer[Any]):
 
 class CalendarStatusSerializer(serializers.Serializer[Any]):
     active = serializers.BooleanField()
-    created_at = serializers.DateTimeField(allow_null=True)
-    last_used_at = serializers.DateTimeField(allow_null=True)
+    created_at = AwareDateTimeField(allow_null=True)
+    last_used_at = AwareDateTimeField(allow_null=True)
 
 
 class CalendarUrlSerializer(serializers.Serializer[Any]):

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from api.wellbeing.models import Assignment, CheckIn, Instrument, MoodTag, QuestionnaireResponse
 from api.wellbeing.scoring import options_for
 from core.audiences import MethodRows
+from core.fields import BoundedDateField
 
 
 class YoungPersonMoodTagSerializer(serializers.ModelSerializer[MoodTag]):
@@ -57,7 +58,7 @@ class YoungPersonTrendSummarySerializer(serializers.Serializer[Any]):
 
 
 class YoungPersonDailyMoodSerializer(serializers.Serializer[Any]):
-    date = serializers.DateField()
+    date = BoundedDateField()
     count = serializers.IntegerField()
     average = serializers.FloatField(allow_null=True)
 

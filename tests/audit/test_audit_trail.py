@@ -67,7 +67,7 @@ def test_another_projects_trail_is_not_shown_to_our_manager(cast, client_for):
 
 def test_the_trail_filters_by_case_and_action(cast, client_for):
     client_for(cast.priya).get(f"/api/v1/young-carers/{cast.sam_case.pk}/")
-    rows = client_for(cast.tom).get("/api/v1/audit/", {"case": cast.sam_case.pk, "action": 3}).json()["results"]
+    rows = client_for(cast.tom).get("/api/v1/audit/", {"case": cast.sam_case.pk, "action": "access"}).json()["results"]
     assert rows and all(row["action"] == "access" and row["case_id"] == cast.sam_case.pk for row in rows)
 
 

@@ -1,0 +1,63 @@
+"""The project's filter backend: a filter never drops a value it cannot read.
+
+django-filter reads ``?upcoming=null`` as "no filter"; here a malformed boolean and an unknown choice are a 400 that
+names the parameter (and the values it takes). Kept apart from ``core.filters``: DRF imports this module while
+``rest_framework.generics`` is still loading, so it must not import the views.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django_filters import rest_framework as filters
+from django_filters.widgets import BooleanWidget
+
+
+class StrictBooleanWidget(BooleanWidget):
+    """Hands an unreadable value on to the field (django-filter's widget turns it into "no filter")."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        known = super().value_from_datadict(data, files, name)
+        raw = data.get(name)
+        return raw if known is None and raw not in (None, "") else known
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    default_error_messages = {"invalid": "Give true or false."}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+    def validate(self, value: Any) -> None:
+        pass  # None means "not filtered"
+
+
+def _choice_values(choices: Any) -> list[str]:
+    return [str(value) for value, _ in choices if value not in ("", None)]
+
+
+def make_strict(filterset: filters.FilterSet) -> filters.FilterSet:
+    """A filter never drops a value it cannot read: a malformed boolean or an unknown choice is a 400 naming it."""
+    for name, one in filterset.filters.items():
+        if isinstance(one, filters.BooleanFilter):
+            one.field_class = StrictBooleanField
+            one.extra["widget"] = StrictBooleanWidget
+        elif isinstance(one, filters.ChoiceFilter | filters.MultipleChoiceFilter) and not callable(
+            choices := one.extra.get("choices", ())
+        ):
+            message = f"Give {name} as one of: {', '.join(_choice_values(choices))}."
+            one.extra["error_messages"] = {"invalid_choice": message}
+    return filterset
+
+
+class StrictFilterBackend(filters.DjangoFilterBackend):
+    """The project's filter backend (``DEFAULT_FILTER_BACKENDS``): every filter set it builds is strict."""
+
+    def get_filterset(self, request: Any, queryset: Any, view: Any) -> filters.FilterSet | None:
+        filterset = super().get_filterset(request, queryset, view)
+        return make_strict(filterset) if filterset is not None else None

@@ -1,0 +1,126 @@
+"""The API's contract with its clients: what a bad credential, a bad filter or a bad date gets back."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from api.wellbeing.models import CheckIn
+from cases.models import Consent
+from tests.conftest import session_token_for
+from tests.helpers import assert_error
+
+pytestmark = pytest.mark.django_db
+
+ME = "/api/v1/me/"
+
+
+def test_a_bogus_session_token_is_told_it_is_not_valid():
+    error = assert_error(APIClient(HTTP_X_SESSION_TOKEN="not-a-real-token").get(ME), 401, "authentication_failed")
+    assert "not valid or has expired" in error["message"]
+
+
+def test_an_idle_staff_session_token_is_told_it_has_expired(cast):
+    token = session_token_for(cast.priya)
+    assert APIClient(HTTP_X_SESSION_TOKEN=token).get(ME).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        error = assert_error(APIClient(HTTP_X_SESSION_TOKEN=token).get(ME), 401, "authentication_failed")
+    assert "not valid or has expired" in error["message"]
+
+
+def test_no_token_at_all_still_says_credentials_are_missing():
+    assert_error(APIClient().get(ME), 401, "not_authenticated")
+
+
+# --- Dates and times in request bodies ---------------------------------------------------------------------
+
+
+def checkin(**changes: Any) -> dict[str, Any]:
+    return {"id": str(uuid.uuid4()), "mood": 4, "tags": [], "words": "", **changes}
+
+
+def test_a_checkin_time_without_an_offset_is_refused_and_says_to_include_it(cast, client_for):
+    client = client_for(cast.sam)
+    naive = (timezone.now() - timedelta(minutes=5)).replace(tzinfo=None, microsecond=0).isoformat()
+    error = assert_error(client.post("/api/v1/checkins/", checkin(recorded_at=naive)), 400)
+    assert "offset" in error["fields"]["recorded_at"][0]
+    assert not CheckIn.objects.filter(case=cast.sam_case).filter(recorded_at__gte=timezone.now() - timedelta(hours=1))
+    aware = client.post("/api/v1/checkins/", checkin(recorded_at=f"{naive}Z"))
+    assert aware.status_code == 201, aware.content  # the same moment with its offset is taken
+
+
+CONSENT = {
+    "subject": "photos",
+    "given": True,
+    "basis": "parent",
+    "given_by_name": "Lisa Green",
+    "given_by_relationship": "mother",
+}
+
+
+@pytest.mark.parametrize("given_at", ["0151-03-01T10:00:00Z", "1899-12-31T10:00:00Z"])
+def test_a_consent_given_in_an_impossible_year_is_refused(cast, client_for, given_at):
+    before = Consent.objects.count()
+    url = f"/api/v1/young-carers/{cast.sam_case.pk}/consents/"
+    error = assert_error(client_for(cast.priya).post(url, {**CONSENT, "given_at": given_at}), 400)
+    assert "between the years 1900 and 2100" in error["fields"]["given_at"][0]
+    assert Consent.objects.count() == before
+
+
+def test_a_date_outside_sensible_years_is_refused(cast, client_for):
+    url = f"/api/v1/young-carers/{cast.sam_case.pk}/consents/"
+    body = {**CONSENT, "given_at": "2026-01-10T10:00:00Z", "valid_until": "2101-01-01"}
+    assert "valid_until" in assert_error(client_for(cast.priya).post(url, body), 400)["fields"]
+
+
+# --- Query parameters ---------------------------------------------------------------------------------------
+
+
+def test_the_audit_trail_filters_by_the_action_its_entries_show(cast, client_for):
+    client_for(cast.priya).get(f"/api/v1/young-carers/{cast.sam_case.pk}/")
+    client = client_for(cast.tom)
+    rows = client.get("/api/v1/audit/", {"action": "access"}).json()["results"]
+    assert rows and {row["action"] for row in rows} == {"access"}
+    error = assert_error(client.get("/api/v1/audit/", {"action": "peek"}), 400)
+    assert "access" in error["fields"]["action"][0]
+
+
+def test_an_unknown_status_on_the_triage_queue_is_a_400_naming_the_allowed_values(cast, client_for):
+    client = client_for(cast.priya)
+    assert client.get("/api/v1/referrals/queue/", {"status": "submitted"}).status_code == 200
+    error = assert_error(client.get("/api/v1/referrals/queue/", {"status": "AAA"}), 400)
+    assert "status" in error["message"] and "submitted" in error["fields"]["status"][0]
+
+
+@pytest.mark.parametrize("value", ["null", "yes", "2"])
+def test_a_malformed_boolean_filter_is_a_400_not_ignored(cast, client_for, value):
+    client = client_for(cast.priya)
+    assert client.get("/api/v1/sessions/", {"upcoming": "true"}).status_code == 200
+    error = assert_error(client.get("/api/v1/sessions/", {"upcoming": value}), 400)
+    assert error["fields"]["upcoming"] == ["Give true or false."]
+
+
+@pytest.mark.parametrize("value", ["null", "0", "101", "-1", "1.5"])
+def test_a_page_size_that_is_not_a_whole_number_from_1_to_100_is_a_400(cast, client_for, value):
+    client = client_for(cast.priya)
+    assert len(client.get("/api/v1/schools/", {"page_size": 2}).json()["results"]) == 2
+    for url in ("/api/v1/schools/", "/api/v1/notifications/"):  # page numbers and cursors alike
+        error = assert_error(client.get(url, {"page_size": value}), 400)
+        assert "page_size" in error["fields"]
+
+
+def test_filters_are_documented_only_where_they_are_applied(client):
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+
+    def query(path: str) -> set[str]:
+        return {p["name"] for p in paths[path]["get"].get("parameters", []) if p["in"] == "query"}
+
+    assert {"status", "school", "project"} <= query("/api/v1/referrals/queue/")
+    assert "status" not in query("/api/v1/referrals/{id}/attachments/")
+    assert "status" not in query("/api/v1/young-carers/{id}/consents/")
