@@ -96,7 +96,7 @@ def _check_refused(
 
 def young_person_extra_fields(body: Any, audience: str | None) -> list[str]:
     """Keys in a young person's response that no serializer written for young people declares."""
-    from core import audiences
+    from core import audiences  # imported late: it loads the apps' serializers, which need Django set up
 
     if audience in audiences.YOUNG_PERSON:
         return audiences.undeclared(body, audiences.serializer("young_person", audience))
