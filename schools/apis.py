@@ -106,7 +106,7 @@ class SchoolViewSet(ApiViewSet):
         return Response(s.SchoolSerializer(school).data)
 
     @extend_schema(responses=s.SchoolDashboardSerializer)
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], permission_classes=[CaseDataPermission])  # MFA before the lookup
     def dashboard(self, request: Request, pk: str) -> Response:
         school = access.school_for_reader(request.user, pk)
         referred = selectors.referred_pupils(request.user, school)

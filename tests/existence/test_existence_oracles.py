@@ -177,6 +177,7 @@ class TestMfaBeforeLookup:
             ("get", "/api/v1/sessions/{}/register/"),
             ("get", "/api/v1/groups/{}/members/"),
             ("get", "/api/v1/young-carers/{}/"),
+            ("get", "/api/v1/schools/{}/dashboard/"),
         ],
     )
     def test_staff_without_mfa_get_mfa_required_whether_or_not_the_id_exists(
@@ -187,6 +188,7 @@ class TestMfaBeforeLookup:
             "sessions": Session.objects.filter(group=group).values_list("pk", flat=True).first(),
             "groups": group.pk,
             "young-carers": cast.kai_case.pk,
+            "schools": cast.northgate.pk,  # a school Riverside serves: its figures are case data
         }
         existing = next(value for key, value in ids.items() if f"/{key}/" in path)
         assert existing is not None
