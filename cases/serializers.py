@@ -47,7 +47,7 @@ class CaringRoleSerializer(serializers.ModelSerializer[CaringRole]):
 
 class ConsentSerializer(serializers.ModelSerializer[Consent]):
     in_force = serializers.SerializerMethodField()
-    recorded_by = PersonSerializer(read_only=True)
+    recorded_by = PersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Consent
@@ -76,8 +76,8 @@ class ConsentSerializer(serializers.ModelSerializer[Consent]):
 class YoungCarerListSerializer(serializers.ModelSerializer[YoungCarer]):
     reference = serializers.CharField(read_only=True)
     age = serializers.SerializerMethodField()
-    key_worker = PersonSerializer(read_only=True)
-    school = OrganisationRefSerializer(read_only=True)
+    key_worker = PersonSerializer(read_only=True, allow_null=True)
+    school = OrganisationRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = YoungCarer

@@ -14,7 +14,8 @@ import inspect
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.serializers import PolymorphicProxySerializerExtension
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
@@ -54,6 +55,22 @@ ErrorSerializer = inline_serializer(
 )
 
 
+class AnyOfProxySerializer(PolymorphicProxySerializer):
+    """A response that is one of several shapes where a fuller shape also satisfies a briefer one.
+
+    ``oneOf`` would reject such a value (it matches two); ``anyOf`` says what is meant: it has at least one shape.
+    """
+
+
+class AnyOfProxySerializerExtension(PolymorphicProxySerializerExtension):
+    target_class = AnyOfProxySerializer
+    priority = 1
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = super().map_serializer(auto_schema, direction)
+        return {"anyOf": schema.pop("oneOf"), **schema}
+
+
 class ApiAutoSchema(AutoSchema):
     def get_description(self) -> str:  # type: ignore[override]
         """The operation's own docstring, or its view's; never one inherited from a base class of the plumbing."""
@@ -81,13 +98,16 @@ class ApiAutoSchema(AutoSchema):
 
         drf-spectacular would otherwise list the viewset's filters on every action answering a list
         (``{id}/attachments/``...), where they would be silently ignored."""
-        name = getattr(self.view, "action", None)
-        if name not in (None, "list") and "filterset_class" not in getattr(
-            getattr(self.view, name, None), "kwargs", {}
-        ):
+        if not self._applies_filters():
             return []
         parameters: list[Any] = super()._get_filter_parameters()
         return parameters
+
+    def _applies_filters(self) -> bool:
+        name = getattr(self.view, "action", None)
+        if name in (None, "list"):
+            return True
+        return "filterset_class" in getattr(getattr(self.view, name, None), "kwargs", {})
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)

@@ -153,8 +153,8 @@ class PreferencesView(ApiView):
         services.preferences_update(actor=actor(request), **serializer.validated_data)
         return Response(PreferencesSerializer.from_rules(selectors.push_rules_for(actor(request))))
 
-    @extend_schema(request=None, responses=PreferencesSerializer)
+    @extend_schema(request=None, responses={200: PreferencesSerializer})
     def delete(self, request: Request) -> Response:
-        """Back to the defaults."""
+        """Back to the defaults, which come back in the answer (a 200, not a bare 204)."""
         services.preferences_reset(actor=actor(request))
         return Response(PreferencesSerializer.from_rules(selectors.push_rules_for(actor(request))))

@@ -27,6 +27,7 @@ from accounts.access import (
 )
 from accounts.models import Organisation
 from core.errors import NotFound, ServiceError
+from core.schema import AnyOfProxySerializer
 from core.filters import IdFilter
 from core.views import ApiViewSet, FileResponseMixin, actor, id_or_404
 from schools import access, selectors
@@ -182,6 +183,20 @@ class ReferralFilter(filters.FilterSet):
         fields = ["status", "school", "project"]
 
 
+# The referring school reads what it sent; the project's workers read it in full (with attachments, one at a time).
+REFERRAL_FOR_READER = AnyOfProxySerializer(
+    component_name="ReferralForReader",
+    serializers=[s.ReferralProjectDetailSerializer, s.ReferralSchoolSerializer],
+    resource_type_field_name=None,
+)
+REFERRAL_ROW_FOR_READER = AnyOfProxySerializer(
+    component_name="ReferralRowForReader",
+    serializers=[s.ReferralProjectSerializer, s.ReferralSchoolSerializer],
+    resource_type_field_name=None,
+    many=True,
+)
+
+
 class ReferralViewSet(ApiViewSet):
     """Staff referrals. The referring school's staff see what they sent, its status and the project's message;
     the project's workers triage it. Workflow steps are POST actions."""
@@ -205,12 +220,10 @@ class ReferralViewSet(ApiViewSet):
 
     def _out(self, referral: Referral) -> dict[str, Any]:
         if access.sees_referral_in_full(self.request.user, referral):
-            data = s.ReferralProjectSerializer(referral).data
-            data["attachments"] = s.ReferralAttachmentSerializer(referral.attachments.all(), many=True).data
-            return data
+            return s.ReferralProjectDetailSerializer(referral).data
         return s.ReferralSchoolSerializer(referral).data
 
-    @extend_schema(responses=s.ReferralSchoolSerializer(many=True))
+    @extend_schema(responses=REFERRAL_ROW_FOR_READER)
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
@@ -223,7 +236,7 @@ class ReferralViewSet(ApiViewSet):
         rows = [next(full) if f else next(brief) for f in in_full]
         return self.get_paginated_response(rows)
 
-    @extend_schema(responses=s.ReferralProjectSerializer)
+    @extend_schema(responses=REFERRAL_FOR_READER)
     def retrieve(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_reader(request.user, pk)
         self.object = referral
@@ -311,7 +324,7 @@ class ReferralViewSet(ApiViewSet):
         self.object = referral  # the matches are plain rows; the trail names the referral they were read for
         return Response(s.ReferralDuplicateSerializer(selectors.possible_duplicates(referral), many=True).data)
 
-    @extend_schema(request=s.ReferralMessageSerializer, responses=s.ReferralProjectSerializer)
+    @extend_schema(request=s.ReferralMessageSerializer, responses=s.ReferralProjectDetailSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_triage(request.user, pk)
@@ -320,28 +333,28 @@ class ReferralViewSet(ApiViewSet):
             self._out(referral_services.referral_acknowledge(actor=actor(request), referral=referral, **data))
         )
 
-    @extend_schema(request=s.ReferralAcceptSerializer, responses=s.ReferralProjectSerializer)
+    @extend_schema(request=s.ReferralAcceptSerializer, responses=s.ReferralProjectDetailSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_triage(request.user, pk)
         data = self._valid(s.ReferralAcceptSerializer)
         return Response(self._out(referral_services.referral_accept(actor=actor(request), referral=referral, **data)))
 
-    @extend_schema(request=s.ReferralSignpostSerializer, responses=s.ReferralProjectSerializer)
+    @extend_schema(request=s.ReferralSignpostSerializer, responses=s.ReferralProjectDetailSerializer)
     @action(detail=True, methods=["post"])
     def signpost(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_triage(request.user, pk)
         data = self._valid(s.ReferralSignpostSerializer)
         return Response(self._out(referral_services.referral_signpost(actor=actor(request), referral=referral, **data)))
 
-    @extend_schema(request=s.ReferralDeclineSerializer, responses=s.ReferralProjectSerializer)
+    @extend_schema(request=s.ReferralDeclineSerializer, responses=s.ReferralProjectDetailSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str) -> Response:
         referral = access.referral_for_triage(request.user, pk)
         data = self._valid(s.ReferralDeclineSerializer)
         return Response(self._out(referral_services.referral_decline(actor=actor(request), referral=referral, **data)))
 
-    @extend_schema(request=s.ReferralMergeSerializer, responses=s.ReferralProjectSerializer)
+    @extend_schema(request=s.ReferralMergeSerializer, responses=s.ReferralProjectDetailSerializer)
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk: str) -> Response:
         """Merge this referral (a duplicate) into ``into``; returns the kept referral."""

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -96,7 +95,7 @@ class SchoolSerializer(serializers.ModelSerializer[Organisation]):
     def get_award_level(self, school: Organisation) -> str | None:
         return self._get(school, "award_level")
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))  # no award yet, or no profile
     def get_award_expires_on(self, school: Organisation) -> Any:
         return self._get(school, "award_expires_on")
 
@@ -121,8 +120,10 @@ class SchoolProjectLinkStatusSerializer(serializers.ModelSerializer[SchoolProjec
     """A project's link to a school, as its lead decides on it. Names only, no staff emails."""
 
     project = OrganisationRefSerializer(read_only=True)
-    requested_by = serializers.CharField(source="requested_by.display_name", default=None, read_only=True)
-    decided_by = serializers.CharField(source="decided_by.display_name", default=None, read_only=True)
+    requested_by = serializers.CharField(
+        source="requested_by.display_name", default=None, read_only=True, allow_null=True
+    )
+    decided_by = serializers.CharField(source="decided_by.display_name", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = SchoolProject
@@ -178,7 +179,7 @@ class ReferralSchoolSerializer(serializers.ModelSerializer[Referral]):
 
     reference = serializers.CharField(read_only=True)
     school = OrganisationRefSerializer(read_only=True)
-    project = OrganisationRefSerializer(read_only=True)
+    project = OrganisationRefSerializer(read_only=True, allow_null=True)
     referred_by = PersonSerializer(read_only=True)
     census_code = serializers.CharField(read_only=True)
 
@@ -207,8 +208,8 @@ class ReferralProjectSerializer(ReferralSchoolSerializer):
     """What the project's workers see."""
 
     age = serializers.IntegerField(read_only=True, allow_null=True)
-    acknowledged_by = PersonSerializer(read_only=True)
-    decided_by = PersonSerializer(read_only=True)
+    acknowledged_by = PersonSerializer(read_only=True, allow_null=True)
+    decided_by = PersonSerializer(read_only=True, allow_null=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
 
     class Meta(ReferralSchoolSerializer.Meta):
@@ -224,6 +225,15 @@ class ReferralProjectSerializer(ReferralSchoolSerializer):
             "duplicate_of",
             "case",
         ]
+
+
+class ReferralProjectDetailSerializer(ReferralProjectSerializer):
+    """One referral as the project's workers read it: with its attachments."""
+
+    attachments = ReferralAttachmentSerializer(many=True, read_only=True)
+
+    class Meta(ReferralProjectSerializer.Meta):
+        fields = [*ReferralProjectSerializer.Meta.fields, "attachments"]
 
 
 class ReferralQueueItemSerializer(serializers.ModelSerializer[Referral]):
@@ -303,7 +313,7 @@ class ReferralMergeSerializer(ReferralMessageSerializer):
 class PresentationSerializer(serializers.ModelSerializer[Presentation]):
     school = OrganisationRefSerializer(read_only=True)
     project = OrganisationRefSerializer(read_only=True)
-    presenter = PersonSerializer(read_only=True)
+    presenter = PersonSerializer(read_only=True, allow_null=True)
     requested_by = PersonSerializer(read_only=True)
     self_identification_url = serializers.SerializerMethodField()
 
@@ -415,7 +425,7 @@ class SelfIdentificationReceiptSerializer(serializers.Serializer[Any]):
 
 class SelfIdentificationSerializer(serializers.ModelSerializer[SelfIdentification]):
     school = OrganisationRefSerializer(read_only=True)
-    followed_up_by = PersonSerializer(read_only=True)
+    followed_up_by = PersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = SelfIdentification
