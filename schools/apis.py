@@ -27,8 +27,8 @@ from accounts.access import (
 )
 from accounts.models import Organisation
 from core.errors import NotFound, ServiceError
-from core.schema import AnyOfProxySerializer
 from core.filters import IdFilter
+from core.schema import AnyOfProxySerializer
 from core.views import ApiViewSet, FileResponseMixin, actor, id_or_404
 from schools import access, selectors
 from schools import serializers as s
