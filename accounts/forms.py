@@ -35,9 +35,9 @@ class InvitationSignupForm(forms.Form):
         """allauth says "already registered" for an address with an account: with verification off, its
         enumeration prevention cannot hide that. Drop it, so a bad invitation answers exactly as for a new
         address, and a good one gets a message that does not say why."""
-        errors = self._errors.get("email") if self._errors else None
+        errors = self.errors.get("email")  # inside clean(): the field errors so far, no second validation
         if errors and any(error.code == "email_taken" for error in errors.as_data()):
-            del self._errors["email"]
+            del self.errors["email"]
             return True
         return False
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db.models import Q, QuerySet
 
 from accounts.access import PROJECT_STAFF_ROLES, SCHOOL_ROLES, access_for
@@ -43,7 +45,7 @@ def invitations_visible_to(user: User) -> QuerySet[Invitation]:
 # may name; people may be named only by someone who works alongside them.
 
 
-def staff_in(organisation_ids: set[int], roles: set[str]) -> QuerySet[User]:
+def staff_in(organisation_ids: set[int], roles: Collection[str]) -> QuerySet[User]:
     """People holding one of ``roles`` now in one of ``organisation_ids``."""
     seats = Membership.objects.filter(
         organisation_id__in=organisation_ids, role__in=roles, ended_at__isnull=True, organisation__is_active=True
