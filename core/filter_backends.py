@@ -26,7 +26,7 @@ class StrictBooleanWidget(BooleanWidget):
 class StrictBooleanField(forms.NullBooleanField):
     default_error_messages = {"invalid": "Give true or false."}
 
-    def to_python(self, value: Any) -> bool | None:
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # None: not filtered
         if value in (None, ""):
             return None
         if isinstance(value, bool):

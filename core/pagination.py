@@ -19,16 +19,16 @@ class StrictPageSize:
     client never learns its request was not read as it meant."""
 
     page_size: int | None = 25
-    page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
+    page_size_query_param: str | None = "page_size"
+    max_page_size: int | None = MAX_PAGE_SIZE
 
     def get_page_size(self, request: Request) -> int | None:
-        raw = request.query_params.get(self.page_size_query_param)
+        name, largest = self.page_size_query_param or "page_size", self.max_page_size or MAX_PAGE_SIZE
+        raw = request.query_params.get(name)
         if raw is None:
             return self.page_size
-        if not re.fullmatch(r"[0-9]{1,6}", raw) or not 1 <= int(raw) <= self.max_page_size:
-            message = f"Give page_size as a whole number from 1 to {self.max_page_size}."
-            raise ValidationError({self.page_size_query_param: [message]})
+        if not re.fullmatch(r"[0-9]{1,6}", raw) or not 1 <= int(raw) <= largest:
+            raise ValidationError({name: [f"Give {name} as a whole number from 1 to {largest}."]})
         return int(raw)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
