@@ -616,7 +616,7 @@ class ToolkitResourceViewSet(ApiViewSet):
         serializer = s.ToolkitResourceWriteSerializer(data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data.pop("owner", None)
+        refuse_move(data, "owner")
         resource = toolkit_services.resource_update(actor=actor(request), resource=resource, **data)
         return Response(s.ToolkitResourceSerializer(self._visible(resource.pk)).data)
 

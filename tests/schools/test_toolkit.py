@@ -139,3 +139,12 @@ def test_evidence_naming_a_referred_pupil_is_refused(schools, client_for, submit
         },
     )
     assert fine.status_code == 201
+
+
+def test_a_resource_cannot_move_to_another_owner_in_an_edit(resource, schools, client_for):
+    response = client_for(schools.tom).patch(
+        f"/api/v1/toolkit/resources/{resource['id']}/", {"owner": schools.riverside.pk, "title": "New"}, format="json"
+    )
+    assert assert_error(response, 400)["fields"] == {"owner": ["This cannot move to another organisation here."]}
+    fresh = client_for(schools.tom).get(f"/api/v1/toolkit/resources/{resource['id']}/").json()
+    assert fresh["title"] == "Identification checklist"
