@@ -119,7 +119,7 @@ def _check_what_is_given(referral: Referral) -> None:
     _check_project(referral.school, referral.project)
 
 
-EMPTY = (None, "", [])
+EMPTY: tuple[object, ...] = (None, "", [])
 PUPIL_MUST_AGREE = "The pupil must know about the referral and agree to it."
 SAY_IF_SAFEGUARDING = "Say whether the referral raises a safeguarding concern."
 REQUIRED_TO_SUBMIT = {
