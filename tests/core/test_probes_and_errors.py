@@ -18,7 +18,9 @@ def test_health_answers_without_touching_anything(client, django_assert_num_quer
 def test_ready_checks_database_cache_and_channel_layer(client, settings):
     response = client.get("/ready/")
     assert response.status_code == 200
-    expected = {"database": "ok", "cache": "ok", "channel_layer": "ok"} | ({"redis": "ok"} if settings.REDIS_URL else {})
+    expected = {"database": "ok", "cache": "ok", "channel_layer": "ok"} | (
+        {"redis": "ok"} if settings.REDIS_URL else {}
+    )
     assert response.json()["checks"] == expected
 
 

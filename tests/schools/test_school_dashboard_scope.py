@@ -79,9 +79,7 @@ def test_a_project_counts_only_its_own_records_and_referrals(schools, client_for
     assert riverside["referrals_by_status"]["submitted"] == 0
 
 
-def test_whether_a_referred_pupil_is_supported_is_shown_only_with_their_agreement(
-    schools, client_for, submit_referral
-):
+def test_whether_a_referred_pupil_is_supported_is_shown_only_with_their_agreement(schools, client_for, submit_referral):
     referral = submit_referral(schools.khan, mia_payload(schools))
     Referral.objects.filter(pk=referral["id"]).update(case=schools.sam_case)
     [pupil] = _dashboard(client_for, schools.khan, schools.northgate)["referred_pupils"]
