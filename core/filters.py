@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.views import MAX_ID
@@ -27,7 +26,7 @@ class IdField(forms.IntegerField):
         ]
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})  # the range it takes, so clients know
 class IdFilter(filters.NumberFilter):
     """Rows pointing at this id. An unknown id and one the actor may not see both just match nothing.
 
@@ -39,4 +38,3 @@ class IdFilter(filters.NumberFilter):
 
     def get_max_validator(self) -> None:
         return None  # IdField checks the whole range itself
-

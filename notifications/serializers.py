@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from notifications import policy
@@ -71,6 +72,11 @@ class QuietWindowSerializer(serializers.Serializer[Any]):
     )
 
 
+@extend_schema_field(QuietWindowSerializer(many=True))
+class QuietHoursField(serializers.JSONField):
+    """Quiet windows as sent: the service validates them and names the window and the part that does not parse."""
+
+
 class CategorySettingSerializer(serializers.Serializer[Any]):
     category = serializers.ChoiceField(choices=Category.choices)
     label = serializers.CharField()  # type: ignore[assignment]
@@ -110,8 +116,7 @@ class PreferencesInputSerializer(serializers.Serializer[Any]):
     disabled_categories = serializers.ListField(
         child=serializers.CharField(max_length=32), required=False, max_length=20
     )
-    # Validated by the service, which names the window and the part that does not parse.
-    quiet_hours = serializers.JSONField(
+    quiet_hours = QuietHoursField(
         required=False, help_text='[{"start": "21:00", "end": "07:00", "days": [0,1,2,3,4,5,6]}]'
     )
     daily_cap = serializers.IntegerField(required=False, allow_null=True)

@@ -80,7 +80,7 @@ class CheckInViewSet(ApiViewSet):
 
     permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
 
-    lookup_value_regex = r"[0-9a-fA-F-]{36}"
+    lookup_value_regex = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"  # else 404
     pagination_class = CheckInPagination
     serializer_class = s.MoodCheckInSerializer
     queryset = selectors.CheckIn.objects.none()

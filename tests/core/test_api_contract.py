@@ -124,3 +124,21 @@ def test_filters_are_documented_only_where_they_are_applied(client):
     assert {"status", "school", "project"} <= query("/api/v1/referrals/queue/")
     assert "status" not in query("/api/v1/referrals/{id}/attachments/")
     assert "status" not in query("/api/v1/young-carers/{id}/consents/")
+
+
+def test_id_filters_document_the_range_they_take(client):
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+    school = next(p for p in paths["/api/v1/young-carers/"]["get"]["parameters"] if p["name"] == "school")
+    assert school["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+
+
+def test_a_checkin_id_that_is_not_a_uuid_is_not_found(cast, client_for):
+    assert_error(client_for(cast.sam).get(f"/api/v1/checkins/{'0' * 36}/"), 404, "not_found")
+
+
+def test_quiet_hours_are_documented_as_the_windows_they_take(client):
+    schemas = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["components"]["schemas"]
+    quiet_hours = schemas["PatchedPreferencesInputRequest"]["properties"]["quiet_hours"]
+    assert quiet_hours["type"] == "array" and quiet_hours["items"] == {
+        "$ref": "#/components/schemas/QuietWindowRequest"
+    }
