@@ -8,11 +8,14 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.urls import get_resolver
 from django.utils import timezone
+from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from api.wellbeing.models import CheckIn
 from cases.models import Consent
+from core.fields import AwareDateTimeField, BoundedDateField, LocalTimeField
 from tests.conftest import session_token_for
 from tests.helpers import assert_error
 
@@ -142,3 +145,24 @@ def test_quiet_hours_are_documented_as_the_windows_they_take(client):
     assert quiet_hours["type"] == "array" and quiet_hours["items"] == {
         "$ref": "#/components/schemas/QuietWindowRequest"
     }
+
+
+def test_every_declared_date_or_time_field_is_the_projects_own() -> None:
+    """A plain DRF DateTimeField would read "16:30" as UTC and take the year 151: declarations use core.fields."""
+    get_resolver().url_patterns  # noqa: B018  (imports every view, so every serializer class exists)
+
+    def below(cls: type) -> list[type]:
+        return [sub for direct in cls.__subclasses__() for sub in (direct, *below(direct))]
+
+    ours = (AwareDateTimeField, BoundedDateField, LocalTimeField)
+    plain = (serializers.DateTimeField, serializers.DateField, serializers.TimeField)
+    apps = {"accounts", "api", "audit", "cases", "core", "notifications", "schools", "transitions"}
+    found = []
+    for cls in below(serializers.Serializer):
+        if cls.__module__.split(".")[0] not in apps:
+            continue
+        for name, field in cls._declared_fields.items():
+            inner = getattr(field, "child", field)
+            if isinstance(inner, plain) and not isinstance(inner, ours) and not field.read_only:
+                found.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    assert not found, f"use core.fields for these: {found}"
