@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import get_resolver
 from django.utils import timezone
 from rest_framework import serializers
@@ -166,3 +167,10 @@ def test_every_declared_date_or_time_field_is_the_projects_own() -> None:
             if isinstance(inner, plain) and not isinstance(inner, ours) and not field.read_only:
                 found.append(f"{cls.__module__}.{cls.__name__}.{name}")
     assert not found, f"use core.fields for these: {found}"
+
+
+def test_a_post_to_an_unknown_api_path_is_the_json_404_not_a_csrf_page(cast):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.priya)  # a browser session: Django's CSRF check applies to views that are not DRF's
+    response = client.post("/api/v1/toolkit/progress/0.5/evidence/", {"title": "x"}, content_type="application/json")
+    assert_error(response, 404, "not_found")
