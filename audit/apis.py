@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from rest_framework.request import Request
@@ -34,6 +35,15 @@ class AuditFilter(filters.FilterSet):
     def filter_model(self, queryset: QuerySet[AuditEntry], name: str, value: str) -> QuerySet[AuditEntry]:
         app_label, _, model = value.partition(".")
         return queryset.filter(content_type__app_label=app_label, content_type__model=model)
+
+    def filter_queryset(self, queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+        """Reading a page writes an entry per row shown; listed by default, those entries would push the page just
+        read down onto the next one, so a reader could never page back. They are listed when asked for."""
+        queryset = super().filter_queryset(queryset)
+        asked = self.form.cleaned_data.get("model") == "audit.auditentry" or str(
+            self.form.cleaned_data.get("event") or ""
+        ).startswith("audit.")
+        return queryset if asked else queryset.exclude(content_type=ContentType.objects.get_for_model(AuditEntry))
 
 
 class AuditViewSet(ApiViewSet):
