@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from rest_framework import generics, viewsets
+from rest_framework import exceptions, generics, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -43,6 +43,17 @@ def id_or_404(value: Any) -> int:
     return number
 
 
+class MethodFirstMixin:
+    """A method the view does not serve is a 405 for everyone, before sign-in or permissions are looked at
+    (DRF checks those first, so ``TRACE`` on an open form answered 401)."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        method = request.method or ""
+        if not hasattr(self, method.lower()):
+            raise exceptions.MethodNotAllowed(method)
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+
 class IdempotentMixin:
     """Honours ``Idempotency-Key`` on POST. Mixed into every API base class below."""
 
@@ -72,23 +83,23 @@ class IdempotentMixin:
         return response
 
 
-class ApiView(AuditedReadMixin, IdempotentMixin, APIView):
+class ApiView(MethodFirstMixin, AuditedReadMixin, IdempotentMixin, APIView):
     pass
 
 
-class ApiGenericView(AuditedReadMixin, IdempotentMixin, generics.GenericAPIView):  # type: ignore[type-arg]
+class ApiGenericView(MethodFirstMixin, AuditedReadMixin, IdempotentMixin, generics.GenericAPIView):  # type: ignore[type-arg]
     pass
 
 
-class ApiViewSet(AuditedReadMixin, IdempotentMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class ApiViewSet(MethodFirstMixin, AuditedReadMixin, IdempotentMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
     pass
 
 
-class ApiModelViewSet(AuditedReadMixin, IdempotentMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class ApiModelViewSet(MethodFirstMixin, AuditedReadMixin, IdempotentMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
     pass
 
 
-class ApiReadOnlyViewSet(AuditedReadMixin, IdempotentMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class ApiReadOnlyViewSet(MethodFirstMixin, AuditedReadMixin, IdempotentMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     pass
 
 

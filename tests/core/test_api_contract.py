@@ -174,3 +174,9 @@ def test_a_post_to_an_unknown_api_path_is_the_json_404_not_a_csrf_page(cast):
     client.force_login(cast.priya)  # a browser session: Django's CSRF check applies to views that are not DRF's
     response = client.post("/api/v1/toolkit/progress/0.5/evidence/", {"title": "x"}, content_type="application/json")
     assert_error(response, 404, "not_found")
+
+
+def test_a_method_a_view_does_not_serve_is_a_405_even_signed_out(cast):
+    response = APIClient().generic("TRACE", "/api/v1/self-identifications/form/abcdefgh12/")
+    assert_error(response, 405, "method_not_allowed")
+    assert_error(APIClient().put("/api/v1/young-carers/"), 405, "method_not_allowed")
