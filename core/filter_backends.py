@@ -10,7 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from django_filters.widgets import BooleanWidget
 
 
@@ -37,14 +40,34 @@ class StrictBooleanField(forms.NullBooleanField):
         pass  # None means "not filtered"
 
 
+class AwareIsoDateTimeField(IsoDateTimeField):
+    """A moment in a query (``?since=``) carries its offset, as one in a body must (``core.fields``)."""
+
+    default_error_messages = {
+        "naive": "Include the time zone offset, e.g. 2026-12-01T16:30:00+00:00 or 2026-12-01T16:30:00Z."
+    }
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            parsed = parse_datetime(value.strip()) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None  # malformed: the field's own message says so
+        if parsed is not None and timezone.is_naive(parsed):
+            raise forms.ValidationError(self.error_messages["naive"], code="naive")
+        return super().to_python(value)
+
+
 def _choice_values(choices: Any) -> list[str]:
     return [str(value) for value, _ in choices if value not in ("", None)]
 
 
 def make_strict(filterset: filters.FilterSet) -> filters.FilterSet:
-    """A filter never drops a value it cannot read: a malformed boolean or an unknown choice is a 400 naming it."""
+    """A filter never drops or guesses a value it cannot read: a malformed boolean, an unknown choice or a date-time
+    without its offset is a 400 naming it."""
     for name, one in filterset.filters.items():
-        if isinstance(one, filters.BooleanFilter):
+        if isinstance(one, filters.IsoDateTimeFilter):
+            one.field_class = AwareIsoDateTimeField
+        elif isinstance(one, filters.BooleanFilter):
             one.field_class = StrictBooleanField
             one.extra["widget"] = StrictBooleanWidget
         elif isinstance(one, filters.ChoiceFilter | filters.MultipleChoiceFilter) and not callable(

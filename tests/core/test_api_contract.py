@@ -102,6 +102,13 @@ def test_an_unknown_status_on_the_triage_queue_is_a_400_naming_the_allowed_value
     assert "status" in error["message"] and "submitted" in error["fields"]["status"][0]
 
 
+def test_a_time_in_a_query_without_its_offset_is_a_400(cast, client_for):
+    client = client_for(cast.tom)
+    assert client.get("/api/v1/audit/", {"since": "2026-01-01T00:00:00Z"}).status_code == 200
+    error = assert_error(client.get("/api/v1/audit/", {"since": "2026-01-01T00:00:00"}), 400)
+    assert "offset" in error["fields"]["since"][0]
+
+
 @pytest.mark.parametrize("value", ["null", "yes", "2"])
 def test_a_malformed_boolean_filter_is_a_400_not_ignored(cast, client_for, value):
     client = client_for(cast.priya)
