@@ -334,6 +334,7 @@ class InstrumentViewSet(ApiViewSet):
     @extend_schema(request=s.InstrumentImportSerializer, responses={201: s.InstrumentVersionSerializer})
     @action(detail=False, methods=["post"], url_path="import")
     def import_definition(self, request: Request) -> Response:
+        managed_project_seats(request.user)  # who is asking, before what they sent
         serializer = s.InstrumentImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -380,6 +381,7 @@ class AssignmentViewSet(ApiViewSet):
 
     @extend_schema(request=s.AssignmentSerializer, responses={201: s.AssignmentSerializer})
     def create(self, request: Request) -> Response:
+        project_seats(request.user)  # who is asking, before what they sent
         serializer = s.AssignmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -11,7 +11,6 @@ from .personas import ALL_PROJECT_STAFF, PROJECT_STAFF, SIGNED_IN, STAFF, YOUNG_
 CASE_READERS = PROJECT_STAFF | {"young_carer"}
 MANAGER = frozenset({"manager"})
 SAM = frozenset({"young_carer"})
-BODY_FIRST = "leak 6e: the body is validated before the caller is checked (400 instead of the refusal)"
 SAM_CASE = {"case": "@sam_case"}
 
 
@@ -41,9 +40,7 @@ ROWS: dict[Operation, Row] = {
     ("POST", "/api/v1/alerts/risk-phrases/adopt-defaults/"): Row(MANAGER, body={}),
     ("GET", "/api/v1/questionnaires/definitions/"): Row(SIGNED_IN),
     ("GET", "/api/v1/questionnaires/definitions/{id}/"): Row(ALL_PROJECT_STAFF | {"young_carer"}),
-    ("POST", "/api/v1/questionnaires/definitions/import/"): Row(
-        MANAGER, body={}, allowed_check="refusal-only", leaks=dict.fromkeys(SIGNED_IN - MANAGER, BODY_FIRST)
-    ),
+    ("POST", "/api/v1/questionnaires/definitions/import/"): Row(MANAGER, body={}, allowed_check="refusal-only"),
     ("GET", "/api/v1/questionnaires/assignments/"): Row(SIGNED_IN),
     ("POST", "/api/v1/questionnaires/assignments/"): Row(
         PROJECT_STAFF,

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from api.wellbeing.models import Instrument
+
 pytestmark = pytest.mark.django_db
 
 
@@ -39,3 +41,33 @@ def test_the_trails_own_reads_are_listed_when_asked_for(cast: Any, client_for: A
     assert all(row["model"] != "audit.auditentry" for row in default)
     assert asked and {row["event"] for row in asked} == {"audit.list"}
     assert {int(row["object_pk"]) for row in asked} >= set(shown)
+
+
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        ("sam", "/api/v1/questionnaires/assignments/"),
+        ("khan", "/api/v1/questionnaires/assignments/"),
+        ("sam", "/api/v1/questionnaires/definitions/import/"),
+        ("priya", "/api/v1/questionnaires/definitions/import/"),
+    ],
+)
+def test_a_staff_only_create_refuses_the_caller_before_reading_the_body(
+    cast: Any, client_for: Any, who: str, path: str
+) -> None:
+    """A young person (or staff without the seat) used to get the body's field errors from these creates, and a
+    404 only once the body was valid: the refusal must not depend on what was sent."""
+    client = client_for(getattr(cast, who))
+    empty = client.post(path, {}, format="json")
+    junk = client.post(path, {"case": 999999, "instrument": "x", "reason": "nonsense"}, format="json")
+
+    assert empty.status_code == junk.status_code == 404
+    assert empty.content == junk.content == client.get("/api/v1/groups/999999/").content
+
+
+def test_the_staff_only_creates_still_work_for_their_staff(cast: Any, client_for: Any) -> None:
+    instrument = Instrument.objects.filter(organisation__isnull=True).values_list("pk", flat=True).first()
+    body = {"case": cast.sam_case.pk, "instrument": instrument, "reason": "manual"}
+    response = client_for(cast.priya).post("/api/v1/questionnaires/assignments/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert client_for(cast.tom).post("/api/v1/questionnaires/definitions/import/", {}, format="json").status_code == 400
