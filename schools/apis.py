@@ -30,7 +30,7 @@ from core.errors import NotFound, ServiceError
 from core.filters import IdFilter
 from core.schema import AnyOfProxySerializer
 from core.views import ApiViewSet, FileResponseMixin, actor, id_or_404
-from schools import access, selectors
+from schools import access, files, selectors
 from schools import serializers as s
 from schools.models import (
     EvidenceItem,
@@ -183,6 +183,9 @@ class ReferralFilter(filters.FilterSet):
         fields = ["status", "school", "project"]
 
 
+# A download answers with the type the upload's bytes showed (schools.files), not a generic octet-stream.
+DOWNLOAD: dict[Any, Any] = {(200, content_type): OpenApiTypes.BINARY for content_type in files.STORED_TYPES}
+
 # The referring school reads what it sent; the project's workers read it in full (with attachments, one at a time).
 REFERRAL_FOR_READER = AnyOfProxySerializer(
     component_name="ReferralForReader",
@@ -298,7 +301,7 @@ class ReferralViewSet(ApiViewSet):
         )
         return Response(s.ReferralAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=DOWNLOAD)
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)/download")
     def download_attachment(self, request: Request, pk: str, attachment_id: str) -> FileResponse:
         referral = access.referral_for_reader(request.user, pk)
@@ -646,7 +649,7 @@ class ToolkitResourceViewSet(ApiViewSet):
             OpenApiParameter("school", int, description="The school downloading (needed if you work at several)"),
             OpenApiParameter("version", int, description="A version number (default: the latest)"),
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses=DOWNLOAD,
     )
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> FileResponse:

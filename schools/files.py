@@ -18,6 +18,8 @@ OFFICE_TYPES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# Every type a stored upload can have, as a download answers with it (the schema lists them).
+STORED_TYPES = (*EXTENSIONS, *OFFICE_TYPES.values())
 
 
 def sniff(upload: UploadedFile) -> str | None:

@@ -148,3 +148,11 @@ def test_a_resource_cannot_move_to_another_owner_in_an_edit(resource, schools, c
     assert assert_error(response, 400)["fields"] == {"owner": ["This cannot move to another organisation here."]}
     fresh = client_for(schools.tom).get(f"/api/v1/toolkit/resources/{resource['id']}/").json()
     assert fresh["title"] == "Identification checklist"
+
+
+def test_a_download_answers_with_a_content_type_the_schema_documents(resource, schools, client_for, client):
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+    documented = paths["/api/v1/toolkit/resources/{id}/download/"]["get"]["responses"]["200"]["content"]
+    downloaded = client_for(schools.khan).get(f"/api/v1/toolkit/resources/{resource['id']}/download/")
+    assert downloaded.status_code == 200 and downloaded["Content-Type"] == "application/pdf"
+    assert downloaded["Content-Type"] in documented
