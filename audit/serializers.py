@@ -10,7 +10,8 @@ from audit.models import AuditEntry
 
 class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
     """An entry of the trail. Where the reader may not open the record (``values_hidden``), the changed fields are
-    listed without their values and the record is named by model and id only."""
+    listed without their values, the record is named by model and id only, and the address and browser the change
+    came from are left out."""
 
     action = serializers.CharField(source="get_action_display")
     model = serializers.SerializerMethodField()
@@ -42,6 +43,9 @@ class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
             data["object_repr"] = f"{data['model']} #{entry.object_pk}"
             changed = entry.changes if isinstance(entry.changes, dict) else {}
             data["changes"] = dict.fromkeys(changed)
+            # Whose address and browser: often another organisation's staff (a school's draft), never the reader's
+            # to see when the record itself is not.
+            data["remote_addr"], data["user_agent"] = None, ""
         return data
 
     def get_model(self, entry: AuditEntry) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from api.wellbeing.models import Instrument
+from schools import demo as schools_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,35 @@ def test_the_staff_only_creates_still_work_for_their_staff(cast: Any, client_for
     response = client_for(cast.priya).post("/api/v1/questionnaires/assignments/", body, format="json")
     assert response.status_code == 201, response.content
     assert client_for(cast.tom).post("/api/v1/questionnaires/definitions/import/", {}, format="json").status_code == 400
+
+
+def test_a_school_staff_members_address_and_device_stay_out_of_another_organisations_trail(
+    cast: Any, client_for: Any
+) -> None:
+    """A project's manager sees that a school's draft referral to the project changed (who, when, which fields) but
+    may not open it; the school staff member's IP address and browser are theirs, not the project's, as are the
+    draft's values."""
+    schools_demo.load_schools(cast)
+    body = {"school": cast.northgate.pk, "project": cast.riverside.pk, "first_name": "Zed", "last_name": "Quill"}
+    draft = client_for(cast.khan).post(
+        "/api/v1/referrals/", body, format="json", HTTP_USER_AGENT="SchoolLaptop/1.0", REMOTE_ADDR="203.0.113.7"
+    )
+    assert draft.status_code == 201, draft.content
+
+    rows = client_for(cast.tom).get("/api/v1/audit/", {"model": "schools.referral"}).json()["results"]
+    rows = [row for row in rows if row["object_pk"] == str(draft.json()["id"])]
+
+    assert rows and all(row["values_hidden"] for row in rows)
+    assert all(row["remote_addr"] is None and row["user_agent"] == "" for row in rows)
+    assert "203.0.113.7" not in repr(rows) and "SchoolLaptop" not in repr(rows)
+
+
+def test_a_manager_still_sees_the_address_on_records_they_may_open(cast: Any, client_for: Any) -> None:
+    client_for(cast.priya).patch(
+        f"/api/v1/young-carers/{cast.sam_case.pk}/",
+        {"communication_needs": "Text first"},
+        format="json",
+        HTTP_USER_AGENT="OfficePC/2.0",
+    )
+    rows = client_for(cast.tom).get("/api/v1/audit/", {"case": cast.sam_case.pk, "action": "update"}).json()
+    assert any(row["user_agent"] == "OfficePC/2.0" and row["remote_addr"] for row in rows["results"])
