@@ -151,8 +151,6 @@ class InvitationViewSet(ApiViewSet):
         invitation.token = None if invitation.email else token  # type: ignore[attr-defined]
         return Response(InvitationCreatedSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=InvitationSerializer)
-    @action(detail=True, methods=["post"])
     @extend_schema(request=None, responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
     @action(detail=True, methods=["post"])
     def letter(self, request: Request, pk: str) -> HttpResponse:
@@ -164,6 +162,8 @@ class InvitationViewSet(ApiViewSet):
         response["Cache-Control"] = "private, no-store"
         return response
 
+    @extend_schema(request=None, responses=InvitationSerializer)
+    @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str) -> Response:
         invitation = services.invitation_revoke(actor=actor(request), invitation=self._get(pk))
         return Response(InvitationSerializer(invitation).data)

@@ -236,9 +236,9 @@ class HandoverViewSet(ApiViewSet):
 class HandoverPackView(ApiView):
     """The hand-over pack as JSON. Every view is audited."""
 
-    audited_read = "handover.pack"
-
     permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
+
+    audited_read = "handover.pack"
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
@@ -251,9 +251,9 @@ class HandoverPackView(ApiView):
 class HandoverPackPdfView(FileResponseMixin, ApiView):
     """The hand-over pack as a PDF. Every download is audited."""
 
-    audited_read = "handover.pack_pdf"
-
     permission_classes = [CaseDataPermission]  # MFA decided before any lookup or body
+
+    audited_read = "handover.pack_pdf"
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
     def get(self, request: Request, pk: int) -> HttpResponse:

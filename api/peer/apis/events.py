@@ -13,7 +13,6 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from accounts.access import CaseDataPermission, access_for, chosen_or_only, project_seats, refuse_move
 from api.peer import bookings as booking_services
@@ -43,6 +42,7 @@ from cases.access import case_for_editor
 from core.audiences import output_for
 from core.errors import NotFound
 from core.filters import IdFilter
+from core.throttling import AnonRateThrottle
 from core.views import ApiView, ApiViewSet, actor, id_or_404
 
 # --- Events and bookings --------------------------------------------------------------------

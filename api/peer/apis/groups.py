@@ -12,7 +12,6 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 
 from accounts.access import CaseDataPermission, access_for, chosen_or_only, project_seats, refuse_move
 from api.peer import services
@@ -47,6 +46,7 @@ from cases.access import case_for_editor
 from core.audiences import output_for
 from core.errors import NotFound
 from core.filters import IdFilter
+from core.throttling import UserRateThrottle
 from core.views import ApiViewSet, actor, id_or_404
 
 # --- Groups ---------------------------------------------------------------------------
