@@ -31,7 +31,8 @@ token() {  # a real app session token, through the sign-in the app uses
 # and are answered by design. The young carer's run also skips response_schema_conformance: the schema documents the
 # staff view, and a young person gets their own smaller projection of each resource by design (docs/api.md), so every
 # response they get lacks staff fields the schema marks required. 5xx, undocumented statuses and content types and
-# accepted invalid input still fail it.
+# accepted invalid input still fail it. One worker: with two threads, hypothesis parsing its sources at the same time
+# sometimes trips a CPython 3.11 compiler bug ("AST constructor recursion depth mismatch"), a failure of the tool.
 status=0
 for persona in sam priya khan anonymous; do
   headers=()
@@ -40,7 +41,7 @@ for persona in sam priya khan anonymous; do
   [ "$persona" = sam ] && exclude="$exclude,response_schema_conformance"
   echo "== fuzzing as $persona for ${SECONDS_EACH}s"
   "$ST" --no-color run "http://127.0.0.1:$PORT/api/schema/" "${headers[@]}" \
-    --checks all --exclude-checks "$exclude" --max-examples 100 --max-time "$SECONDS_EACH" --workers 2 \
+    --checks all --exclude-checks "$exclude" --max-examples 100 --max-time "$SECONDS_EACH" --workers 1 \
     --generation-database none --phases examples,coverage,fuzzing --suppress-health-check all \
     --seed "${FUZZ_SEED:-20261201}" || status=1
 done
