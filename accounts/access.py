@@ -157,6 +157,16 @@ def school_seats(user: Any) -> set[int]:
     return creator_seats(user, *SCHOOL_ROLES, Role.ADMIN, kind=Organisation.Kind.SCHOOL)
 
 
+# Who may invite anyone at all: project staff (a young person to their case), a school's lead, managers and admins.
+INVITING_ROLES = (Role.PROJECT_WORKER, Role.PROJECT_MANAGER, Role.SCHOOL_LEAD, Role.ADMIN)
+
+
+def require_inviter(user: Any) -> None:
+    """Before an invitation's body is read: someone who may invite nobody gets the same 404 whatever they send."""
+    if not getattr(user, "is_superuser", False) and not access_for(user).org_ids(*INVITING_ROLES):
+        raise NotFound()
+
+
 def managed_project_seats(user: Any) -> set[int]:
     """Projects the actor manages (manager or admin); none is a 404."""
     return creator_seats(user, Role.PROJECT_MANAGER, Role.ADMIN, kind=Organisation.Kind.PROJECT)

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import services
-from accounts.access import access_for
+from accounts.access import access_for, require_inviter
 from accounts.delivery import render_letter_pdf
 from accounts.models import MANAGING_ROLES, Invitation, Membership, Organisation
 from accounts.selectors import invitations_visible_to, members_of, organisations_visible_to
@@ -132,6 +132,7 @@ class InvitationViewSet(ApiViewSet):
 
     @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationCreatedSerializer})
     def create(self, request: Request) -> Response:
+        require_inviter(request.user)
         serializer = InvitationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

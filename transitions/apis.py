@@ -16,9 +16,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import CaseDataPermission, project_seats
+from accounts.access import CaseDataPermission, access_for, project_seats
 from cases.access import case_for_editor
 from core.audiences import output_for
+from core.errors import NotFound
 from core.filters import IdFilter
 from core.views import ApiView, ApiViewSet, FileResponseMixin, actor, id_or_404
 from transitions import selectors, services
@@ -168,6 +169,8 @@ class TransitionViewSet(ApiViewSet):
     @extend_schema(request=s.QuestionSerializer, responses={202: None})
     @action(detail=False, methods=["post"], url_path="mine/question", pagination_class=None, filterset_class=None)
     def question(self, request: Request) -> Response:
+        if access_for(request.user).young_carer_id is None:  # who is asking, before what they sent
+            raise NotFound()
         services.young_person_ask(actor=actor(request), **_valid(s.QuestionSerializer, request))
         return Response(status=status.HTTP_202_ACCEPTED)
 

@@ -104,3 +104,30 @@ def test_a_manager_still_sees_the_address_on_records_they_may_open(cast: Any, cl
     )
     rows = client_for(cast.tom).get("/api/v1/audit/", {"case": cast.sam_case.pk, "action": "update"}).json()
     assert any(row["user_agent"] == "OfficePC/2.0" and row["remote_addr"] for row in rows["results"])
+
+
+@pytest.mark.parametrize("persona", ["sam", "grace", "cleo", "ade"])
+def test_someone_who_may_invite_nobody_gets_the_same_404_whatever_the_invitation_says(
+    cast: Any, client_for: Any, persona: str
+) -> None:
+    """The body used to be read first: an empty body answered 400 "kind: This field is required", a full one 404."""
+    client = client_for(getattr(cast, persona))
+    empty = client.post("/api/v1/invitations/", {}, format="json")
+    full = client.post(
+        "/api/v1/invitations/",
+        {"kind": "staff", "organisation": cast.northgate.pk, "role": "school_staff", "email": "x@example.org"},
+        format="json",
+    )
+    assert empty.status_code == full.status_code == 404
+    assert empty.json() == full.json()
+
+
+@pytest.mark.parametrize("persona", ["ade", "grace", "cleo", "priya"])
+def test_only_a_young_person_asks_about_their_transition_whatever_the_body(
+    cast: Any, client_for: Any, persona: str
+) -> None:
+    client = client_for(getattr(cast, persona))
+    empty = client.post("/api/v1/transitions/mine/question/", {}, format="json")
+    full = client.post("/api/v1/transitions/mine/question/", {"text": "Who will help me at 18?"}, format="json")
+    assert empty.status_code == full.status_code == 404
+    assert empty.json() == full.json()
