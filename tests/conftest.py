@@ -17,6 +17,7 @@ from django.db.models import Model
 from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
+from api.wellbeing.questionnaires import load_example_instrument
 from backend.demo import Cast, build_cast
 
 STAFF = ("priya", "tom", "dev", "khan", "ade", "grace", "cleo")
@@ -52,7 +53,8 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
-    """A transactional test flushes the database when it ends: build the cast again for the tests after it."""
+    """A transactional test flushes the database when it ends: build the cast again for the tests after it, with the
+    rows the data migrations wrote (the shipped example questionnaire)."""
     result = yield
     marker = item.get_closest_marker("django_db")
     flushed = "transactional_db" in getattr(item, "fixturenames", ()) or (
@@ -60,6 +62,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     )
     if flushed and nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
+            load_example_instrument()  # a flush also empties what data migrations wrote
             _remember(_build_world())
     return result
 
