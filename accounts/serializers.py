@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from accounts.access import access_for
 from accounts.models import Invitation, Membership, Organisation, Role, User
+from core.fields import StrictIntegerField
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
@@ -23,7 +24,7 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
 
 
 class OrganisationMemberSerializer(serializers.ModelSerializer[Membership]):
-    user_id = serializers.IntegerField(source="user.id")
+    user_id = StrictIntegerField(source="user.id")
     name = serializers.CharField(source="user.display_name")
     email = serializers.EmailField(source="user.email")
 
@@ -113,8 +114,8 @@ class InvitationCreatedSerializer(InvitationSerializer):
 
 class InvitationCreateSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=Invitation.Kind.choices)
-    case = serializers.IntegerField(required=False, help_text="Young carer invitations: the case id.")
-    organisation = serializers.IntegerField(required=False, help_text="Staff invitations: the organisation id.")
+    case = StrictIntegerField(required=False, help_text="Young carer invitations: the case id.")
+    organisation = StrictIntegerField(required=False, help_text="Staff invitations: the organisation id.")
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
 

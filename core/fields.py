@@ -50,15 +50,12 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):  # type:
 
     def to_internal_value(self, data: Any) -> Model:
         # Booleans and out-of-range numbers would reach the database (True is pk 1; 2**64 overflows).
-        if isinstance(data, bool) or not isinstance(data, int | str):
+        # Text is refused too: a JSON body sends an id as a number.
+        if isinstance(data, bool) or not isinstance(data, int):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        try:
-            number = int(data)
-        except ValueError:
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        if not 0 < number <= MAX_ID:
+        if not 0 < data <= MAX_ID:
             self.fail("does_not_exist", pk_value=data)
-        return super().to_internal_value(number)  # type: ignore[no-any-return]
+        return super().to_internal_value(data)  # type: ignore[no-any-return]
 
 
 # Dates a person could mean: a year outside these is a typing slip (a consent "given" in 151), never a record.
@@ -126,8 +123,18 @@ class LocalTimeField(serializers.TimeField):
         return time
 
 
+class StrictIntegerField(serializers.IntegerField):
+    """A whole number sent as a JSON number: "5" (text) and true (a boolean) are refused rather than read as 5 and 1."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, str | bool):
+            self.fail("invalid")
+        number: int = super().to_internal_value(data)
+        return number
+
+
 def use_for_model_fields() -> None:
-    """Make every ModelSerializer build these fields for model date, datetime and time columns.
+    """Make every ModelSerializer build these fields for model date, datetime, time and integer columns.
 
     DRF looks the field class up in ``ModelSerializer.serializer_field_mapping``; setting it once here covers all the
     project's ModelSerializers (and any added later) without a base class each of them must remember to use.
@@ -137,5 +144,11 @@ def use_for_model_fields() -> None:
             models.DateTimeField: AwareDateTimeField,
             models.DateField: BoundedDateField,
             models.TimeField: LocalTimeField,
+            models.IntegerField: StrictIntegerField,
+            models.SmallIntegerField: StrictIntegerField,
+            models.BigIntegerField: StrictIntegerField,
+            models.PositiveIntegerField: StrictIntegerField,
+            models.PositiveSmallIntegerField: StrictIntegerField,
+            models.PositiveBigIntegerField: StrictIntegerField,
         }
     )

@@ -75,6 +75,9 @@ def make_strict(filterset: filters.FilterSet) -> filters.FilterSet:
         ):
             message = f"Give {name} as one of: {', '.join(_choice_values(choices))}."
             one.extra["error_messages"] = {"invalid_choice": message}
+        # A filter builds its form field once and keeps it; one built before this (the schema generator reads the
+        # filter sets' fields) would be copied into every later filter set without the strict class and messages.
+        one.__dict__.pop("_field", None)
     return filterset
 
 

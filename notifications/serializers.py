@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.fields import StrictIntegerField
 from notifications import policy
 from notifications.kinds import Category
 from notifications.models import Device, Notification, Platform
@@ -36,16 +37,16 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
 
 class UnreadCountSerializer(serializers.Serializer[Any]):
-    unread = serializers.IntegerField()
+    unread = StrictIntegerField()
 
 
 class MarkAllReadInputSerializer(serializers.Serializer[Any]):
-    up_to_id = serializers.IntegerField(required=False, min_value=1, help_text="Leave newer items unread.")
+    up_to_id = StrictIntegerField(required=False, min_value=1, help_text="Leave newer items unread.")
 
 
 class MarkAllReadOutputSerializer(serializers.Serializer[Any]):
-    marked = serializers.IntegerField()
-    unread = serializers.IntegerField()
+    marked = StrictIntegerField()
+    unread = StrictIntegerField()
 
 
 class DeviceSerializer(serializers.ModelSerializer[Device]):
@@ -68,7 +69,7 @@ class QuietWindowSerializer(serializers.Serializer[Any]):
     start = serializers.CharField(help_text="HH:MM, Europe/London")
     end = serializers.CharField(help_text="HH:MM, Europe/London; earlier than start means overnight")
     days = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=6), help_text="Weekdays the window starts on, Monday 0"
+        child=StrictIntegerField(min_value=0, max_value=6), help_text="Weekdays the window starts on, Monday 0"
     )
 
 
@@ -88,7 +89,7 @@ class PreferencesSerializer(serializers.Serializer[Any]):
     categories = CategorySettingSerializer(many=True)
     disabled_categories = serializers.ListField(child=serializers.ChoiceField(choices=Category.choices))
     quiet_hours = QuietWindowSerializer(many=True)
-    daily_cap = serializers.IntegerField(allow_null=True)
+    daily_cap = StrictIntegerField(allow_null=True)
     is_default = serializers.BooleanField(help_text="True while the defaults for the person's age apply.")
     timezone = serializers.CharField()
 
@@ -119,4 +120,4 @@ class PreferencesInputSerializer(serializers.Serializer[Any]):
     quiet_hours = QuietHoursField(
         required=False, help_text='[{"start": "21:00", "end": "07:00", "days": [0,1,2,3,4,5,6]}]'
     )
-    daily_cap = serializers.IntegerField(required=False, allow_null=True)
+    daily_cap = StrictIntegerField(required=False, allow_null=True)

@@ -16,7 +16,13 @@ from accounts.selectors import (
 )
 from cases.models import CaringRole
 from cases.serializers import OrganisationRefSerializer, PersonSerializer
-from core.fields import WORKER_MESSAGE, AwareDateTimeField, BoundedDateField, ScopedPrimaryKeyRelatedField
+from core.fields import (
+    WORKER_MESSAGE,
+    AwareDateTimeField,
+    BoundedDateField,
+    ScopedPrimaryKeyRelatedField,
+    StrictIntegerField,
+)
 from schools.models import (
     AwardLevel,
     EvidenceItem,
@@ -113,7 +119,7 @@ class SchoolUpdateSerializer(serializers.Serializer[Any]):
 
 class SchoolProjectLinkSerializer(serializers.Serializer[Any]):
     # A plain id: the view resolves it among the projects the caller manages, so it reveals nothing else.
-    project = serializers.IntegerField(help_text="A project you manage.")
+    project = StrictIntegerField(help_text="A project you manage.")
 
 
 class SchoolProjectLinkStatusSerializer(serializers.ModelSerializer[SchoolProject]):
@@ -147,7 +153,7 @@ class ReferralWriteSerializer(serializers.ModelSerializer[Referral]):
     )
     caring_tasks = _codes(CaringRole.Task.choices)
     impact_on_school = _codes(Referral.Impact.choices)
-    self_identification = serializers.IntegerField(
+    self_identification = StrictIntegerField(
         required=False, allow_null=True, help_text="The pupil's self-identification this referral follows up, if any."
     )
 
@@ -207,7 +213,7 @@ class ReferralSchoolSerializer(serializers.ModelSerializer[Referral]):
 class ReferralProjectSerializer(ReferralSchoolSerializer):
     """What the project's workers see."""
 
-    age = serializers.IntegerField(read_only=True, allow_null=True)
+    age = StrictIntegerField(read_only=True, allow_null=True)
     acknowledged_by = PersonSerializer(read_only=True, allow_null=True)
     decided_by = PersonSerializer(read_only=True, allow_null=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
@@ -238,7 +244,7 @@ class ReferralProjectDetailSerializer(ReferralProjectSerializer):
 
 class ReferralQueueItemSerializer(serializers.ModelSerializer[Referral]):
     reference = serializers.CharField(read_only=True)
-    age = serializers.IntegerField(read_only=True, allow_null=True)
+    age = StrictIntegerField(read_only=True, allow_null=True)
     school = OrganisationRefSerializer(read_only=True)
     waiting_working_days = serializers.SerializerMethodField()
     waiting_hours = serializers.SerializerMethodField()
@@ -272,7 +278,7 @@ class ReferralQueueItemSerializer(serializers.ModelSerializer[Referral]):
 
 class ReferralDuplicateSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=["referral", "case", "self_identification"])
-    id = serializers.IntegerField()
+    id = StrictIntegerField()
     first_name = serializers.CharField()
     last_name = serializers.CharField()
     status = serializers.CharField()
@@ -287,7 +293,7 @@ class ReferralAcceptSerializer(ReferralMessageSerializer):
     key_worker = ScopedPrimaryKeyRelatedField(
         scope=project_workers_nameable_by, message=WORKER_MESSAGE, required=False, allow_null=True
     )
-    case = serializers.IntegerField(
+    case = StrictIntegerField(
         required=False,
         allow_null=True,
         help_text="Link to the pupil's existing record (in this project) instead of opening a new one.",
@@ -304,7 +310,7 @@ class ReferralDeclineSerializer(ReferralMessageSerializer):
 
 
 class ReferralMergeSerializer(ReferralMessageSerializer):
-    into = serializers.IntegerField(help_text="The referral that is kept.")
+    into = StrictIntegerField(help_text="The referral that is kept.")
 
 
 # --- Presentations and self-identification ----------------------------------------------------
@@ -357,7 +363,7 @@ class PresentationRequestSerializer(serializers.Serializer[Any]):
     year_groups = serializers.ListField(
         child=serializers.ChoiceField(choices=YearGroup.choices), max_length=14, default=list
     )
-    expected_size = serializers.IntegerField(min_value=1, max_value=2000, required=False, allow_null=True)
+    expected_size = StrictIntegerField(min_value=1, max_value=2000, required=False, allow_null=True)
     preferred_dates = serializers.ListField(child=BoundedDateField(), max_length=10, default=list)
     request_notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -371,7 +377,7 @@ class PresentationScheduleSerializer(serializers.Serializer[Any]):
 
 class PresentationDeliverSerializer(serializers.Serializer[Any]):
     delivered_at = AwareDateTimeField()
-    attendance = serializers.IntegerField(min_value=0, max_value=5000)
+    attendance = StrictIntegerField(min_value=0, max_value=5000)
     year_groups = serializers.ListField(
         child=serializers.ChoiceField(choices=YearGroup.choices), max_length=14, default=list
     )
@@ -384,16 +390,16 @@ class PresentationCancelSerializer(serializers.Serializer[Any]):
 
 
 class PresentationImpactWindowSerializer(serializers.Serializer[Any]):
-    weeks = serializers.IntegerField()
+    weeks = StrictIntegerField()
     complete = serializers.BooleanField(required=False)
-    self_identifications_before = serializers.IntegerField()
-    self_identifications_after = serializers.IntegerField()
-    referrals_before = serializers.IntegerField()
-    referrals_after = serializers.IntegerField()
+    self_identifications_before = StrictIntegerField()
+    self_identifications_after = StrictIntegerField()
+    referrals_before = StrictIntegerField()
+    referrals_after = StrictIntegerField()
 
 
 class PresentationImpactSerializer(serializers.Serializer[Any]):
-    presentation = serializers.IntegerField()
+    presentation = StrictIntegerField()
     delivered_at = AwareDateTimeField()
     windows = PresentationImpactWindowSerializer(many=True)
 
@@ -514,9 +520,9 @@ class ToolkitVersionUploadSerializer(serializers.Serializer[Any]):
 
 
 class ToolkitDownloadsBySchoolSerializer(serializers.Serializer[Any]):
-    school_id = serializers.IntegerField()
+    school_id = StrictIntegerField()
     school__name = serializers.CharField()
-    downloads = serializers.IntegerField()
+    downloads = StrictIntegerField()
 
 
 class AwardEvidenceSerializer(serializers.ModelSerializer[EvidenceItem]):
@@ -545,8 +551,8 @@ class AwardProgressSetSerializer(serializers.Serializer[Any]):
 
 
 class SchoolDashboardSerializer(serializers.Serializer[Any]):
-    school = serializers.IntegerField()
-    referrals_by_status = serializers.DictField(child=serializers.IntegerField())
-    young_carers_identified = serializers.DictField(child=serializers.IntegerField())
+    school = StrictIntegerField()
+    referrals_by_status = serializers.DictField(child=StrictIntegerField())
+    young_carers_identified = serializers.DictField(child=StrictIntegerField())
     referred_pupils = serializers.ListField(child=serializers.DictField())
     presentations = serializers.DictField()

@@ -17,6 +17,7 @@ from core.fields import (
     AwareDateTimeField,
     BoundedDateField,
     ScopedPrimaryKeyRelatedField,
+    StrictIntegerField,
 )
 from transitions import workflow
 from transitions.models import Assessment, Eligibility, Handover, Milestone, Note, Outcome, Plan, Transition
@@ -37,7 +38,7 @@ class PlainChoiceField(serializers.ChoiceField):
 
 
 class OpenSerializer(serializers.Serializer):
-    case = serializers.IntegerField()
+    case = StrictIntegerField()
 
 
 class ConsiderSerializer(serializers.Serializer):
@@ -129,7 +130,7 @@ class QuestionSerializer(serializers.Serializer):
 
 
 class TransitionPersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = StrictIntegerField()
     name = serializers.CharField(source="display_name")
 
 
@@ -155,7 +156,7 @@ class CaseBriefSerializer(serializers.ModelSerializer):
     def get_turns_18_on(self, case: YoungCarer) -> Any:
         return birthday(case.date_of_birth, 18)
 
-    @extend_schema_field(serializers.IntegerField())
+    @extend_schema_field(StrictIntegerField())
     def get_age(self, case: YoungCarer) -> int:
         return case.age()
 
@@ -191,9 +192,9 @@ class NoteSerializer(serializers.ModelSerializer):
 
 class HandoverSerializer(serializers.ModelSerializer):
     young_person = CaseBriefSerializer(source="transition.case")
-    transition = serializers.IntegerField(source="transition_id")
+    transition = StrictIntegerField(source="transition_id")
     organisation = serializers.CharField(source="organisation.name")
-    organisation_id = serializers.IntegerField()
+    organisation_id = StrictIntegerField()
     project = serializers.CharField(source="transition.case.organisation.name")
     worker = TransitionPersonSerializer(allow_null=True)
     status = PlainChoiceField(choices=Handover.Status.choices, read_only=True)
@@ -282,15 +283,15 @@ class TransitionSerializer(TransitionListSerializer):
 class AtRiskSerializer(serializers.Serializer):
     case = CaseBriefSerializer()
     turns_18_on = BoundedDateField()
-    days_to_18 = serializers.IntegerField()
-    transition = serializers.IntegerField(source="transition.pk", allow_null=True, default=None)
+    days_to_18 = StrictIntegerField()
+    transition = StrictIntegerField(source="transition.pk", allow_null=True, default=None)
     state = serializers.CharField()
 
 
 class FiguresSerializer(serializers.Serializer):
-    considered_by_16 = serializers.DictField(child=serializers.IntegerField())
-    assessed_before_17_and_a_half = serializers.DictField(child=serializers.IntegerField())
-    accepted_before_18 = serializers.DictField(child=serializers.IntegerField())
+    considered_by_16 = serializers.DictField(child=StrictIntegerField())
+    assessed_before_17_and_a_half = serializers.DictField(child=StrictIntegerField())
+    accepted_before_18 = serializers.DictField(child=StrictIntegerField())
     median_days_referral_to_acceptance = serializers.FloatField(allow_null=True)
     reached_18_unaccounted = serializers.DictField()
 

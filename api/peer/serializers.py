@@ -17,6 +17,7 @@ from core.fields import (
     BoundedDateField,
     LocalTimeField,
     ScopedPrimaryKeyRelatedField,
+    StrictIntegerField,
 )
 from core.views import MAX_ID
 
@@ -30,7 +31,7 @@ class PersonRefSerializer(serializers.ModelSerializer[User]):
 
 
 class YoungPersonRefSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
+    id = StrictIntegerField()
     first_name = serializers.CharField()
     preferred_name = serializers.CharField()
     last_name = serializers.CharField()
@@ -38,7 +39,7 @@ class YoungPersonRefSerializer(serializers.Serializer[Any]):
 
 class GroupSerializer(serializers.ModelSerializer[PeerGroup]):
     facilitators = serializers.SerializerMethodField()  # [{id, name}]
-    member_count = serializers.IntegerField(read_only=True)
+    member_count = StrictIntegerField(read_only=True)
     schedule_summary = serializers.SerializerMethodField()
     my_status = serializers.CharField(read_only=True, allow_null=True, default=None)
 
@@ -83,9 +84,9 @@ class GroupWriteSerializer(serializers.Serializer[Any]):
     organisation = ScopedPrimaryKeyRelatedField(scope=projects_acted_for_by, message=PROJECT_MESSAGE, required=False)
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(required=False, allow_blank=True)
-    min_age = serializers.IntegerField(min_value=5, max_value=25)
-    max_age = serializers.IntegerField(min_value=5, max_value=25)
-    capacity = serializers.IntegerField(min_value=1, max_value=500, required=False, allow_null=True)
+    min_age = StrictIntegerField(min_value=5, max_value=25)
+    max_age = StrictIntegerField(min_value=5, max_value=25)
+    capacity = StrictIntegerField(min_value=1, max_value=500, required=False, allow_null=True)
     venue = serializers.CharField(max_length=200, required=False, allow_blank=True)
     accessibility = serializers.CharField(required=False, allow_blank=True)
     transport_offered = serializers.BooleanField(required=False)
@@ -110,7 +111,7 @@ class MemberSerializer(serializers.ModelSerializer[GroupMembership]):
 
 
 class YoungCarerRefInput(serializers.Serializer[Any]):
-    young_carer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    young_carer = StrictIntegerField(min_value=1, max_value=MAX_ID)
 
 
 class SessionSerializer(serializers.ModelSerializer[Session]):
@@ -137,7 +138,7 @@ class NoteSerializer(serializers.Serializer[Any]):
 
 
 class MarkSerializer(serializers.Serializer[Any]):
-    young_carer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    young_carer = StrictIntegerField(min_value=1, max_value=MAX_ID)
     status = serializers.ChoiceField(choices=Attendance.Status.choices)
 
 
@@ -170,9 +171,9 @@ class AttendanceSerializer(serializers.ModelSerializer[Attendance]):
 
 
 class EventSerializer(serializers.ModelSerializer[Event]):
-    places_taken = serializers.IntegerField(read_only=True)
+    places_taken = StrictIntegerField(read_only=True)
     places_left = serializers.SerializerMethodField()
-    waiting = serializers.IntegerField(read_only=True)
+    waiting = StrictIntegerField(read_only=True)
 
     class Meta:
         model = Event
@@ -204,13 +205,13 @@ class EventWriteSerializer(serializers.Serializer[Any]):
     ends_at = AwareDateTimeField()
     place = serializers.CharField(max_length=200, required=False, allow_blank=True)
     what_to_bring = serializers.CharField(required=False, allow_blank=True)
-    cost_pence = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
-    capacity = serializers.IntegerField(min_value=1, max_value=1000)
-    min_age = serializers.IntegerField(min_value=5, max_value=25, required=False)
-    max_age = serializers.IntegerField(min_value=5, max_value=25, required=False)
+    cost_pence = StrictIntegerField(min_value=0, max_value=100_000, required=False)
+    capacity = StrictIntegerField(min_value=1, max_value=1000)
+    min_age = StrictIntegerField(min_value=5, max_value=25, required=False)
+    max_age = StrictIntegerField(min_value=5, max_value=25, required=False)
     booking_opens_at = AwareDateTimeField(required=False, allow_null=True)
     booking_closes_at = AwareDateTimeField(required=False, allow_null=True)
-    offer_hours = serializers.IntegerField(min_value=1, max_value=24 * 14, required=False)
+    offer_hours = StrictIntegerField(min_value=1, max_value=24 * 14, required=False)
 
 
 class BookingSerializer(serializers.ModelSerializer[Booking]):
@@ -251,7 +252,7 @@ class BookingSerializer(serializers.ModelSerializer[Booking]):
 
 
 class BookInputSerializer(serializers.Serializer[Any]):
-    young_carer = serializers.IntegerField(
+    young_carer = StrictIntegerField(
         min_value=1, max_value=MAX_ID, required=False, help_text="Workers booking for someone."
     )
     parent_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -270,7 +271,7 @@ class ParentConsentRequestSerializer(serializers.Serializer[Any]):
     ends_at = AwareDateTimeField()
     place = serializers.CharField()
     what_to_bring = serializers.CharField()
-    cost_pence = serializers.IntegerField()
+    cost_pence = StrictIntegerField()
     respond_by = AwareDateTimeField(allow_null=True)
     organisation = serializers.CharField()
 

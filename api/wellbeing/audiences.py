@@ -13,7 +13,7 @@ from rest_framework import serializers
 from api.wellbeing.models import Assignment, CheckIn, Instrument, MoodTag, QuestionnaireResponse
 from api.wellbeing.scoring import options_for
 from core.audiences import MethodRows
-from core.fields import BoundedDateField
+from core.fields import BoundedDateField, StrictIntegerField
 
 
 class YoungPersonMoodTagSerializer(serializers.ModelSerializer[MoodTag]):
@@ -50,16 +50,16 @@ class YoungPersonCheckInResultSerializer(serializers.Serializer[Any]):
 
 
 class YoungPersonTrendSummarySerializer(serializers.Serializer[Any]):
-    count = serializers.IntegerField()
+    count = StrictIntegerField()
     average = serializers.FloatField(allow_null=True)
-    lowest = serializers.IntegerField(allow_null=True)
-    highest = serializers.IntegerField(allow_null=True)
+    lowest = StrictIntegerField(allow_null=True)
+    highest = StrictIntegerField(allow_null=True)
     top_tags = serializers.ListField(child=serializers.CharField())
 
 
 class YoungPersonDailyMoodSerializer(serializers.Serializer[Any]):
     date = BoundedDateField()
-    count = serializers.IntegerField()
+    count = StrictIntegerField()
     average = serializers.FloatField(allow_null=True)
 
 
@@ -112,7 +112,7 @@ class YoungPersonQuestionnaireSerializer(serializers.ModelSerializer[Instrument]
 
 
 class YoungPersonAssignmentSerializer(serializers.ModelSerializer[Assignment]):
-    instrument = serializers.IntegerField(source="instrument_id")
+    instrument = StrictIntegerField(source="instrument_id")
     instrument_name = serializers.CharField(source="instrument.name", read_only=True)
 
     class Meta:
@@ -129,7 +129,7 @@ class YoungPersonResponseSerializer(serializers.ModelSerializer[QuestionnaireRes
     """What they answered, question by question; never the score or band staff read from it."""
 
     instrument = serializers.CharField(source="version.instrument.code", read_only=True)
-    version_number = serializers.IntegerField(source="version.number", read_only=True)
+    version_number = StrictIntegerField(source="version.number", read_only=True)
     answers = MethodRows(YoungPersonAnswerSerializer)
 
     class Meta:

@@ -18,7 +18,13 @@ from api.wellbeing.models import (
     RiskPhrase,
 )
 from cases.models import YoungCarer
-from core.fields import PROJECT_MESSAGE, AwareDateTimeField, BoundedDateField, ScopedPrimaryKeyRelatedField
+from core.fields import (
+    PROJECT_MESSAGE,
+    AwareDateTimeField,
+    BoundedDateField,
+    ScopedPrimaryKeyRelatedField,
+    StrictIntegerField,
+)
 
 
 class WordsPrivacyMixin:
@@ -46,7 +52,7 @@ class CaseRefSerializer(serializers.ModelSerializer[YoungCarer]):
 
 class MoodCheckInInputSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField(help_text="Made by the phone, so a retry after being offline is the same check-in.")
-    mood = serializers.IntegerField(min_value=MOOD_MIN, max_value=MOOD_MAX)
+    mood = StrictIntegerField(min_value=MOOD_MIN, max_value=MOOD_MAX)
     tags = serializers.ListField(
         child=serializers.SlugField(max_length=40), required=False, default=list, max_length=10
     )
@@ -88,16 +94,16 @@ class HelpInputSerializer(serializers.Serializer[Any]):
 
 
 class TrendSummarySerializer(serializers.Serializer[Any]):
-    count = serializers.IntegerField()
+    count = StrictIntegerField()
     average = serializers.FloatField(allow_null=True)
-    lowest = serializers.IntegerField(allow_null=True)
-    highest = serializers.IntegerField(allow_null=True)
+    lowest = StrictIntegerField(allow_null=True)
+    highest = StrictIntegerField(allow_null=True)
     top_tags = serializers.ListField(child=serializers.CharField())
 
 
 class DailyMoodSerializer(serializers.Serializer[Any]):
     date = BoundedDateField()
-    count = serializers.IntegerField()
+    count = StrictIntegerField()
     average = serializers.FloatField(allow_null=True)
 
 
@@ -114,8 +120,8 @@ class ReasonSerializer(serializers.Serializer[Any]):
 
 
 class ChangesSerializer(serializers.Serializer[Any]):
-    new_checkins = serializers.IntegerField(allow_null=True)
-    new_alerts = serializers.IntegerField(allow_null=True)
+    new_checkins = StrictIntegerField(allow_null=True)
+    new_alerts = StrictIntegerField(allow_null=True)
     status_was = serializers.CharField(allow_null=True)
 
 
@@ -124,10 +130,10 @@ class CaseloadRowSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=["red", "amber", "green"])
     reasons = ReasonSerializer(many=True)
     last_checkin_at = AwareDateTimeField(allow_null=True)
-    last_mood = serializers.IntegerField(allow_null=True)
+    last_mood = StrictIntegerField(allow_null=True)
     average_7_days = serializers.FloatField(allow_null=True)
     average_30_days = serializers.FloatField(allow_null=True)
-    open_alerts = serializers.IntegerField()
+    open_alerts = StrictIntegerField()
     changes = ChangesSerializer()
 
 
@@ -170,11 +176,11 @@ class RiskPhraseUpdateSerializer(serializers.Serializer[Any]):
 
 
 class AdoptDefaultsSerializer(serializers.Serializer[Any]):
-    organisation = serializers.IntegerField(required=False)
+    organisation = StrictIntegerField(required=False)
 
 
 class AdoptedSerializer(serializers.Serializer[Any]):
-    added = serializers.IntegerField()
+    added = StrictIntegerField()
 
 
 # --- Alerts ------------------------------------------------------------------------------------
@@ -250,7 +256,7 @@ class InstrumentSerializer(serializers.ModelSerializer[Instrument]):
 
 
 class InstrumentImportSerializer(serializers.Serializer[Any]):
-    organisation = serializers.IntegerField(required=False)
+    organisation = StrictIntegerField(required=False)
     code = serializers.SlugField(max_length=40)
     name = serializers.CharField(max_length=120)
     licence_note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -258,9 +264,9 @@ class InstrumentImportSerializer(serializers.Serializer[Any]):
 
 
 class InstrumentVersionSerializer(serializers.Serializer[Any]):
-    instrument = serializers.IntegerField(source="instrument_id")
+    instrument = StrictIntegerField(source="instrument_id")
     code = serializers.CharField(source="instrument.code")
-    version = serializers.IntegerField(source="number")
+    version = StrictIntegerField(source="number")
     items = serializers.SerializerMethodField()
 
     def get_items(self, version: Any) -> int:
@@ -270,8 +276,8 @@ class InstrumentVersionSerializer(serializers.Serializer[Any]):
 class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
     # Plain ids: the view resolves them with the actor's access, so a missing case and
     # another project's case get the same 404.
-    case = serializers.IntegerField(source="case_id")
-    instrument = serializers.IntegerField(source="instrument_id")
+    case = StrictIntegerField(source="case_id")
+    instrument = StrictIntegerField(source="instrument_id")
     instrument_name = serializers.CharField(source="instrument.name", read_only=True)
 
     class Meta:
@@ -294,14 +300,14 @@ class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
 
 
 class ResponseInputSerializer(serializers.Serializer[Any]):
-    assignment = serializers.IntegerField()
-    version = serializers.IntegerField(required=False, help_text="The version number the items were shown from.")
+    assignment = StrictIntegerField()
+    version = StrictIntegerField(required=False, help_text="The version number the items were shown from.")
     answers = serializers.DictField(child=serializers.JSONField(), help_text="item id -> option value")
 
 
 class ResponseSerializer(serializers.ModelSerializer[QuestionnaireResponse]):
     instrument = serializers.CharField(source="version.instrument.code", read_only=True)
-    version_number = serializers.IntegerField(source="version.number", read_only=True)
+    version_number = StrictIntegerField(source="version.number", read_only=True)
 
     class Meta:
         model = QuestionnaireResponse
@@ -337,4 +343,4 @@ class ScoreSummarySerializer(serializers.Serializer[Any]):
     meaningful = serializers.BooleanField(allow_null=True)
     higher_is_better = serializers.BooleanField()
     band = serializers.CharField()
-    responses = serializers.IntegerField()
+    responses = StrictIntegerField()
