@@ -21,7 +21,8 @@ run: install
 	PORT=$(PORT) PY=$(PY) scripts/run.sh
 
 test: install
-	$(PY) -m pytest -n 2 --dist loadfile -q
+	$(PY) -m pytest -n 2 --dist loadfile -q -m "not solo"
+	$(PY) -m pytest -q -m solo
 
 lint: install
 	$(VENV)/bin/ruff check .

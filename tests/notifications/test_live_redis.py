@@ -74,6 +74,10 @@ def test_a_notification_written_here_reaches_a_socket_served_by_another_process(
 IDLE_SECONDS = 60
 
 
+# Run alone (``solo``): alongside the other test worker this test has lost its event after the idle minute in two
+# CI runs on PostgreSQL, though it passes on its own and with the notifications and core tests in parallel; the
+# cause is not found yet.
+@pytest.mark.solo
 @pytest.mark.django_db(transaction=True)
 def test_three_idle_sockets_stay_open_for_a_minute_and_still_get_their_events(cast):
     """channels-redis listens in 5 s waits; a socket timeout no longer than that closed idle sockets with 1011."""
